@@ -1,0 +1,169 @@
+/**
+ * Every environment variable PrivateStack reads, documented beside its parser.
+ * This file and config.ts are the only places that know variable names.
+ */
+
+/** Parses one raw string; throws an Error whose message says what was expected. */
+type Parser<T> = (raw: string) => T;
+
+/** One environment variable: its default, how to parse it, and what it means. */
+export interface VariableSpec<T> {
+  readonly name: string;
+  readonly description: string;
+  readonly default: T;
+  readonly parse: Parser<T>;
+}
+
+const integer =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected an integer, got "${raw}"`);
+    const value = Number(raw);
+    if (value < min || value > max) throw new Error(`expected an integer from ${min} to ${max}, got ${value}`);
+    return value;
+  };
+
+const decimal =
+  (min: number, max: number): Parser<number> =>
+  (raw) => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(value)) throw new Error(`expected a number, got "${raw}"`);
+    if (value < min || value > max) throw new Error(`expected a number from ${min} to ${max}, got ${value}`);
+    return value;
+  };
+
+const boolean: Parser<boolean> = (raw) => {
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new Error(`expected true or false, got "${raw}"`);
+};
+
+const text: Parser<string> = (raw) => raw;
+
+const optionalText: Parser<string | undefined> = (raw) => (raw.trim() === '' ? undefined : raw);
+
+const oneOf =
+  <T extends string>(...values: T[]): Parser<T> =>
+  (raw) => {
+    const value = raw.trim().toLowerCase();
+    const match = values.find((candidate) => candidate === value);
+    if (match === undefined) throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
+    return match;
+  };
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const logLevel: Parser<(typeof LOG_LEVELS)[number]> = (raw) =>
+  oneOf(...LOG_LEVELS)(raw.trim().toLowerCase() === 'warning' ? 'warn' : raw);
+
+const spec = <T>(name: string, defaultValue: T, parse: Parser<T>, description: string): VariableSpec<T> => ({
+  name,
+  default: defaultValue,
+  parse,
+  description,
+});
+
+/** The variables, grouped as the frozen Config is. */
+export const variables = {
+  server: {
+    host: spec('HOST', '127.0.0.1', text, 'Address the HTTP server binds to.'),
+    port: spec('PORT', 8000, integer(0, 65535), 'HTTP port.'),
+    bodyLimitBytes: spec(
+      'BODY_LIMIT_BYTES',
+      1_048_576,
+      integer(1024, 1_073_741_824),
+      'Largest accepted JSON request body; larger bodies get 413.',
+    ),
+    logLevel: spec('LOG_LEVEL', 'info' as (typeof LOG_LEVELS)[number], logLevel, 'pino log level.'),
+    corsOrigins: spec('CORS_ORIGINS', undefined, optionalText, 'Comma-separated origins allowed by CORS.'),
+  },
+  storage: {
+    dataDir: spec('DATA_DIR', './data', text, 'Directory for the database, secrets, models and files.'),
+    databaseUrl: spec(
+      'DATABASE_URL',
+      undefined,
+      optionalText,
+      'Database location: a SQLite file path (default DATA_DIR/privatestack.db) or a postgres:// URL.',
+    ),
+    redisUrl: spec('REDIS_URL', undefined, optionalText, 'Redis URL; unset keeps cache and limits in process.'),
+  },
+  auth: {
+    jwtSecret: spec(
+      'JWT_SECRET_KEY',
+      undefined,
+      optionalText,
+      'HS256 signing secret (32+ chars). Unset: generated once and kept in DATA_DIR/jwt-secret.',
+    ),
+    sessionHours: spec(
+      'JWT_EXPIRATION_HOURS',
+      24,
+      integer(1, 24 * 365),
+      'How long a login session (its refresh token) lives, in hours.',
+    ),
+    accessTokenMinutes: spec(
+      'JWT_ACCESS_MINUTES',
+      15,
+      integer(1, 24 * 60),
+      'Lifetime of a short-lived access JWT, in minutes.',
+    ),
+    registrationEnabled: spec(
+      'REGISTRATION_ENABLED',
+      false,
+      boolean,
+      'Allow self-registration (new accounts get the user role). Off: only admins create accounts.',
+    ),
+    adminEmail: spec('ADMIN_EMAIL', 'admin@localhost', text, 'E-mail of the admin created on first run.'),
+    adminPassword: spec(
+      'ADMIN_PASSWORD',
+      undefined,
+      optionalText,
+      'Password of the first-run admin. Unset: a random one is printed once and saved 0600 in DATA_DIR.',
+    ),
+    loginAttemptsPerAccount: spec(
+      'LOGIN_ATTEMPTS_PER_ACCOUNT',
+      5,
+      integer(1, 10_000),
+      'Failed logins allowed per account in 15 minutes.',
+    ),
+    loginAttemptsPerIp: spec('LOGIN_ATTEMPTS_PER_IP', 20, integer(1, 100_000), 'Logins allowed per IP per 15 min.'),
+  },
+  model: {
+    path: spec('MODEL_PATH', undefined, optionalText, 'GGUF file to load at start (else the registry active model).'),
+    modelsDir: spec('MODELS_DIR', undefined, optionalText, 'Where pulled models live (default DATA_DIR/models).'),
+    contextLength: spec('MODEL_CONTEXT_LENGTH', 4096, integer(256, 1_048_576), 'Context window per sequence.'),
+    threads: spec('MODEL_THREADS', 0, integer(0, 1024), 'CPU threads for inference (0 = one per core).'),
+    temperature: spec('MODEL_TEMPERATURE', 0.3, decimal(0, 2), 'Default sampling temperature.'),
+    topP: spec('MODEL_TOP_P', 0.9, decimal(0, 1), 'Default nucleus sampling top_p.'),
+    maxTokens: spec('MODEL_MAX_TOKENS', 1024, integer(1, 1_048_576), 'Default cap on generated tokens.'),
+    parallelSequences: spec(
+      'MODEL_PARALLEL',
+      4,
+      integer(1, 64),
+      'Conversations decoded together in one batch by the one loaded model.',
+    ),
+    queueLimit: spec(
+      'MODEL_QUEUE_LIMIT',
+      16,
+      integer(0, 10_000),
+      'Requests allowed to wait for a free sequence; beyond it the API answers 503 with Retry-After.',
+    ),
+    useMmap: spec('MODEL_USE_MMAP', false, boolean, 'Map the model file instead of reading it into memory.'),
+  },
+  retrieval: {
+    embeddingsModel: spec('EMBEDDINGS_MODEL', undefined, optionalText, 'GGUF embedding model (path or name).'),
+    chunkSize: spec('CHUNK_SIZE', 512, integer(64, 32_768), 'Tokens per document chunk.'),
+    chunkOverlap: spec('CHUNK_OVERLAP', 50, integer(0, 8192), 'Tokens shared by neighbouring chunks.'),
+  },
+  cache: {
+    enabled: spec('CACHE_ENABLED', true, boolean, 'Cache identical deterministic answers.'),
+    maxSize: spec('CACHE_MAX_SIZE', 100, integer(0, 10_000_000), 'Most cached answers.'),
+    ttlSeconds: spec('CACHE_TTL_SECONDS', 3600, integer(1, 31_536_000), 'How long a cached answer lives.'),
+  },
+  limits: {
+    perMinute: spec('RATE_LIMIT_PER_MINUTE', 20, integer(1, 1_000_000), 'Generation requests per user per minute.'),
+    perHour: spec('RATE_LIMIT_PER_HOUR', 200, integer(1, 100_000_000), 'Generation requests per user per hour.'),
+  },
+  metrics: {
+    prometheusEnabled: spec('PROMETHEUS_ENABLED', true, boolean, 'Serve Prometheus metrics at /metrics.'),
+  },
+} as const;

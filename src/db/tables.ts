@@ -1,0 +1,115 @@
+
+/**
+ * Table types. Portable choices: ids are UUID text, timestamps ISO-8601 text (UTC, sortable),
+ * flags are integers 0/1, JSON is text. The same rows work on SQLite and PostgreSQL.
+ */
+export interface UsersTable {
+  id: string;
+  email: string;
+  username: string;
+  display_name: string | null;
+  password_hash: string;
+  role: 'admin' | 'manager' | 'user' | 'viewer';
+  disabled: number;
+  must_change_password: number;
+  created_at: string;
+  updated_at: string;
+  last_login_at: string | null;
+}
+
+/** A login session: one refresh-token family, rotated on every refresh. */
+export interface AuthSessionsTable {
+  id: string;
+  user_id: string;
+  refresh_hash: string;
+  previous_refresh_hash: string | null;
+  created_at: string;
+  expires_at: string;
+  last_used_at: string;
+  revoked_at: string | null;
+  user_agent: string | null;
+  ip: string | null;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  key_hash: string;
+  created_at: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+export interface PromptsTable {
+  id: string;
+  name: string;
+  content: string;
+  description: string | null;
+  is_active: number;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ConversationsTable {
+  id: string;
+  user_id: string;
+  title: string;
+  prompt_id: string | null;
+  system_prompt: string | null;
+  model: string | null;
+  status: 'ACTIVE' | 'COMPLETED';
+  message_count: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface MessagesTable {
+  id: string;
+  conversation_id: string;
+  seq: number;
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+  reasoning: string | null;
+  status: 'complete' | 'incomplete' | 'error';
+  prompt_tokens: number | null;
+  completion_tokens: number | null;
+  latency_ms: number | null;
+  time_to_first_token_ms: number | null;
+  model: string | null;
+  sources: string | null;
+  created_at: string;
+}
+
+export interface ModelsTable {
+  id: string;
+  name: string;
+  file_path: string;
+  source_url: string | null;
+  sha256: string | null;
+  size_bytes: number | null;
+  kind: 'chat' | 'embedding';
+  is_active: number;
+  created_at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+/** The whole database, as Kysely sees it. */
+export interface Database {
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  api_keys: ApiKeysTable;
+  prompts: PromptsTable;
+  conversations: ConversationsTable;
+  messages: MessagesTable;
+  models: ModelsTable;
+  settings: SettingsTable;
+}

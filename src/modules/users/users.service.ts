@@ -1,0 +1,144 @@
+import { AppError, errors } from '../../shared/errors.js';
+import { randomSecret } from '../auth/tokens.js';
+import type { AuthSessionRepository } from '../auth/auth-session.repository.js';
+import { hashPassword, MIN_PASSWORD_LENGTH } from './password.js';
+import type { Role, UserRepository, UserRow } from './user.repository.js';
+
+/** The user as the API shows it: never the password hash. */
+export interface PublicUser {
+  id: string;
+  email: string;
+  username: string;
+  display_name: string | null;
+  role: Role;
+  disabled: boolean;
+  must_change_password: boolean;
+  created_at: string;
+  last_login_at: string | null;
+}
+
+/** Strips secrets and converts flags for presentation. */
+export function toPublicUser(row: UserRow): PublicUser {
+  return {
+    id: row.id,
+    email: row.email,
+    username: row.username,
+    display_name: row.display_name,
+    role: row.role,
+    disabled: row.disabled === 1,
+    must_change_password: row.must_change_password === 1,
+    created_at: row.created_at,
+    last_login_at: row.last_login_at,
+  };
+}
+
+/** Input for creating an account. */
+export interface NewUser {
+  email: string;
+  username?: string;
+  password: string;
+  role?: Role;
+  display_name?: string | null;
+  must_change_password?: boolean;
+}
+
+/** Rejects passwords that are too short, with the field named. */
+export function checkPasswordStrength(password: string, field = 'password'): void {
+  if (password.length < MIN_PASSWORD_LENGTH) {
+    throw errors.validation(`${field} must be at least ${MIN_PASSWORD_LENGTH} characters`, field);
+  }
+}
+
+/** Account management: what admins do to users, and what self-registration does. */
+export function createUsersService(dependencies: {
+  users: UserRepository;
+  sessions: AuthSessionRepository;
+  clock: () => Date;
+}) {
+  const { users, sessions, clock } = dependencies;
+
+  const create = async (input: NewUser): Promise<PublicUser> => {
+    checkPasswordStrength(input.password);
+    const email = input.email.trim().toLowerCase();
+    const username = (input.username ?? email.split('@')[0] ?? email).trim().toLowerCase();
+    if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) {
+      throw errors.validation('username must be 2-64 letters, digits, dots, dashes or underscores', 'username');
+    }
+    if ((await users.findByLogin(email)) || (await users.findByLogin(username))) {
+      throw errors.conflict('A user with this email or username already exists');
+    }
+    const now = clock().toISOString();
+    const row = await users.insert({
+      id: crypto.randomUUID(),
+      email,
+      username,
+      display_name: input.display_name ?? null,
+      password_hash: await hashPassword(input.password),
+      role: input.role ?? 'user',
+      disabled: 0,
+      must_change_password: input.must_change_password ? 1 : 0,
+      created_at: now,
+      updated_at: now,
+      last_login_at: null,
+    });
+    return toPublicUser(row);
+  };
+
+  const requireUser = async (id: string): Promise<UserRow> => {
+    const row = await users.findById(id);
+    if (!row) throw errors.notFound('User');
+    return row;
+  };
+
+  return {
+    create,
+
+    /** One page of users with their chat counts. */
+    list: async (page: { offset: number; limit: number }) => {
+      const [rows, total] = await Promise.all([users.listWithChatCounts(page), users.count()]);
+      return { total, users: rows.map((row) => ({ ...toPublicUser(row), chat_count: row.chat_count })) };
+    },
+
+    /** One user by id. */
+    get: async (id: string) => toPublicUser(await requireUser(id)),
+
+    /** Changes role, display name or disabled flag; disabling revokes every session at once. */
+    update: async (
+      actorId: string,
+      id: string,
+      changes: { role?: Role; disabled?: boolean; display_name?: string | null },
+    ): Promise<PublicUser> => {
+      const existing = await requireUser(id);
+      if (id === actorId && (changes.disabled === true || (changes.role && changes.role !== existing.role))) {
+        throw new AppError('FORBIDDEN', 'Admins cannot disable or demote themselves');
+      }
+      const now = clock().toISOString();
+      const updated = await users.update(id, {
+        ...(changes.role !== undefined && { role: changes.role }),
+        ...(changes.disabled !== undefined && { disabled: changes.disabled ? 1 : 0 }),
+        ...(changes.display_name !== undefined && { display_name: changes.display_name }),
+        updated_at: now,
+      });
+      if (changes.disabled === true) await sessions.revokeAllForUser(id, now);
+      return toPublicUser(updated!);
+    },
+
+    /** Sets a new password (generated when none is given), forces a change at next login, ends sessions. */
+    resetPassword: async (id: string, password?: string) => {
+      await requireUser(id);
+      const temporary = password ?? randomSecret(12);
+      checkPasswordStrength(temporary);
+      const now = clock().toISOString();
+      await users.update(id, {
+        password_hash: await hashPassword(temporary),
+        must_change_password: 1,
+        updated_at: now,
+      });
+      await sessions.revokeAllForUser(id, now);
+      return { temporary_password: password ? undefined : temporary };
+    },
+  };
+}
+
+/** The users service's shape. */
+export type UsersService = ReturnType<typeof createUsersService>;

@@ -1,0 +1,82 @@
+/** Stable, upper-case error codes the API promises; clients switch on these, never on messages. */
+export type ErrorCode =
+  | 'VALIDATION_ERROR'
+  | 'UNAUTHORIZED'
+  | 'FORBIDDEN'
+  | 'PASSWORD_CHANGE_REQUIRED'
+  | 'NOT_FOUND'
+  | 'CONFLICT'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'RATE_LIMITED'
+  | 'CONTEXT_LENGTH_EXCEEDED'
+  | 'MODEL_NOT_LOADED'
+  | 'MODEL_BUSY'
+  | 'MODEL_ERROR'
+  | 'DOWNLOAD_FAILED'
+  | 'INTEGRITY_ERROR'
+  | 'UNSUPPORTED_MEDIA_TYPE'
+  | 'INTERNAL_ERROR';
+
+/** Options for AppError. */
+export interface AppErrorOptions {
+  /** HTTP status to answer with. */
+  readonly status?: number;
+  /** Underlying error, logged but never shown to clients on 5xx. */
+  readonly cause?: unknown;
+  /** Whether retrying the same request later may succeed (upstream or capacity failures). */
+  readonly retryable?: boolean;
+  /** Seconds a client should wait before retrying (sent as Retry-After). */
+  readonly retryAfterSeconds?: number;
+  /** Extra machine-readable details (e.g. the field that failed validation). */
+  readonly details?: Record<string, unknown>;
+}
+
+const DEFAULT_STATUS: Record<ErrorCode, number> = {
+  VALIDATION_ERROR: 400,
+  CONTEXT_LENGTH_EXCEEDED: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  PASSWORD_CHANGE_REQUIRED: 403,
+  NOT_FOUND: 404,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL_ERROR: 500,
+  MODEL_ERROR: 500,
+  DOWNLOAD_FAILED: 502,
+  INTEGRITY_ERROR: 502,
+  MODEL_NOT_LOADED: 503,
+  MODEL_BUSY: 503,
+};
+
+/** The one error type domain code throws; the HTTP layer renders it as `{error: {code, message}}`. */
+export class AppError extends Error {
+  readonly status: number;
+  readonly retryable: boolean;
+  readonly retryAfterSeconds?: number;
+  readonly details?: Record<string, unknown>;
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options: AppErrorOptions = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'AppError';
+    this.status = options.status ?? DEFAULT_STATUS[code];
+    this.retryable = options.retryable ?? false;
+    this.retryAfterSeconds = options.retryAfterSeconds;
+    this.details = options.details;
+  }
+}
+
+/** Factories for the errors services throw most, so messages stay consistent. */
+export const errors = {
+  notFound: (what: string) => new AppError('NOT_FOUND', `${what} not found`),
+  unauthorized: (message = 'Authentication required') => new AppError('UNAUTHORIZED', message),
+  forbidden: (message = 'You do not have permission to do this') => new AppError('FORBIDDEN', message),
+  conflict: (message: string) => new AppError('CONFLICT', message),
+  validation: (message: string, field?: string) =>
+    new AppError('VALIDATION_ERROR', message, field ? { details: { field } } : {}),
+};
