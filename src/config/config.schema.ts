@@ -19,7 +19,8 @@ const integer =
   (raw) => {
     if (!/^-?\d+$/.test(raw.trim())) throw new Error(`expected an integer, got "${raw}"`);
     const value = Number(raw);
-    if (value < min || value > max) throw new Error(`expected an integer from ${min} to ${max}, got ${value}`);
+    if (value < min || value > max)
+      throw new Error(`expected an integer from ${min} to ${max}, got ${value}`);
     return value;
   };
 
@@ -74,7 +75,7 @@ export const variables = {
       integer(1024, 1_073_741_824),
       'Largest accepted JSON request body; larger bodies get 413.',
     ),
-    logLevel: spec('LOG_LEVEL', 'info' as (typeof LOG_LEVELS)[number], logLevel, 'pino log level.'),
+    logLevel: spec('LOG_LEVEL', 'info', logLevel, 'pino log level.'),
     corsOrigins: spec('CORS_ORIGINS', undefined, optionalText, 'Comma-separated origins allowed by CORS.'),
   },
   storage: {
@@ -85,7 +86,12 @@ export const variables = {
       optionalText,
       'Database location: a SQLite file path (default DATA_DIR/privatestack.db) or a postgres:// URL.',
     ),
-    redisUrl: spec('REDIS_URL', undefined, optionalText, 'Redis URL; unset keeps cache and limits in process.'),
+    redisUrl: spec(
+      'REDIS_URL',
+      undefined,
+      optionalText,
+      'Redis URL; unset keeps cache and limits in process.',
+    ),
   },
   auth: {
     jwtSecret: spec(
@@ -125,12 +131,32 @@ export const variables = {
       integer(1, 10_000),
       'Failed logins allowed per account in 15 minutes.',
     ),
-    loginAttemptsPerIp: spec('LOGIN_ATTEMPTS_PER_IP', 20, integer(1, 100_000), 'Logins allowed per IP per 15 min.'),
+    loginAttemptsPerIp: spec(
+      'LOGIN_ATTEMPTS_PER_IP',
+      20,
+      integer(1, 100_000),
+      'Logins allowed per IP per 15 min.',
+    ),
   },
   model: {
-    path: spec('MODEL_PATH', undefined, optionalText, 'GGUF file to load at start (else the registry active model).'),
-    modelsDir: spec('MODELS_DIR', undefined, optionalText, 'Where pulled models live (default DATA_DIR/models).'),
-    contextLength: spec('MODEL_CONTEXT_LENGTH', 4096, integer(256, 1_048_576), 'Context window per sequence.'),
+    path: spec(
+      'MODEL_PATH',
+      undefined,
+      optionalText,
+      'GGUF file to load at start (else the registry active model).',
+    ),
+    modelsDir: spec(
+      'MODELS_DIR',
+      undefined,
+      optionalText,
+      'Where pulled models live (default DATA_DIR/models).',
+    ),
+    contextLength: spec(
+      'MODEL_CONTEXT_LENGTH',
+      4096,
+      integer(256, 1_048_576),
+      'Context window per sequence.',
+    ),
     threads: spec('MODEL_THREADS', 0, integer(0, 1024), 'CPU threads for inference (0 = one per core).'),
     temperature: spec('MODEL_TEMPERATURE', 0.3, decimal(0, 2), 'Default sampling temperature.'),
     topP: spec('MODEL_TOP_P', 0.9, decimal(0, 1), 'Default nucleus sampling top_p.'),
@@ -150,7 +176,12 @@ export const variables = {
     useMmap: spec('MODEL_USE_MMAP', false, boolean, 'Map the model file instead of reading it into memory.'),
   },
   retrieval: {
-    embeddingsModel: spec('EMBEDDINGS_MODEL', undefined, optionalText, 'GGUF embedding model (path or name).'),
+    embeddingsModel: spec(
+      'EMBEDDINGS_MODEL',
+      undefined,
+      optionalText,
+      'GGUF embedding model (path or name).',
+    ),
     chunkSize: spec('CHUNK_SIZE', 512, integer(64, 32_768), 'Tokens per document chunk.'),
     chunkOverlap: spec('CHUNK_OVERLAP', 50, integer(0, 8192), 'Tokens shared by neighbouring chunks.'),
   },
@@ -160,8 +191,18 @@ export const variables = {
     ttlSeconds: spec('CACHE_TTL_SECONDS', 3600, integer(1, 31_536_000), 'How long a cached answer lives.'),
   },
   limits: {
-    perMinute: spec('RATE_LIMIT_PER_MINUTE', 20, integer(1, 1_000_000), 'Generation requests per user per minute.'),
-    perHour: spec('RATE_LIMIT_PER_HOUR', 200, integer(1, 100_000_000), 'Generation requests per user per hour.'),
+    perMinute: spec(
+      'RATE_LIMIT_PER_MINUTE',
+      20,
+      integer(1, 1_000_000),
+      'Generation requests per user per minute.',
+    ),
+    perHour: spec(
+      'RATE_LIMIT_PER_HOUR',
+      200,
+      integer(1, 100_000_000),
+      'Generation requests per user per hour.',
+    ),
   },
   metrics: {
     prometheusEnabled: spec('PROMETHEUS_ENABLED', true, boolean, 'Serve Prometheus metrics at /metrics.'),

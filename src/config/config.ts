@@ -33,9 +33,7 @@ export function loadConfig(
   options: LoadConfigOptions = {},
 ): Config {
   const fromFile =
-    options.dotenvPath && existsSync(options.dotenvPath)
-      ? parseDotenv(readFileSync(options.dotenvPath))
-      : {};
+    options.dotenvPath && existsSync(options.dotenvPath) ? parseDotenv(readFileSync(options.dotenvPath)) : {};
   const source = { ...fromFile, ...environment };
   const problems: string[] = [];
   const result: Record<string, Record<string, unknown>> = {};
@@ -73,7 +71,12 @@ function checkRelations(config: Mutable<Config>, problems: string[]): void {
     problems.push('CHUNK_OVERLAP: must be smaller than CHUNK_SIZE');
   }
   const url = config.storage.databaseUrl;
-  if (url !== undefined && /^[a-z]+:\/\//i.test(url) && !/^postgres(ql)?:\/\//i.test(url) && !url.startsWith('file:')) {
+  if (
+    url !== undefined &&
+    /^[a-z]+:\/\//i.test(url) &&
+    !/^postgres(ql)?:\/\//i.test(url) &&
+    !url.startsWith('file:')
+  ) {
     problems.push('DATABASE_URL: expected a SQLite file path or a postgres:// URL');
   }
 }
@@ -85,7 +88,8 @@ function resolvePaths(config: Mutable<Config>): void {
   config.storage.filesDir = path.join(dataDir, 'files');
   const url = config.storage.databaseUrl;
   if (url === undefined) config.storage.sqlitePath = path.join(dataDir, 'privatestack.db');
-  else if (!/^postgres(ql)?:\/\//i.test(url)) config.storage.sqlitePath = path.resolve(url.replace(/^file:/, ''));
+  else if (!/^postgres(ql)?:\/\//i.test(url))
+    config.storage.sqlitePath = path.resolve(url.replace(/^file:/, ''));
   if (config.model.path !== undefined) config.model.path = path.resolve(config.model.path);
 }
 

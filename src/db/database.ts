@@ -38,6 +38,11 @@ export async function migrate(db: Kysely<Database>): Promise<void> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`Database migration ${failed} failed: ${String(error)}`, { cause: error });
+    throw new Error(
+      `Database migration ${failed} failed: ${error instanceof Error ? error.message : 'unknown error'}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -1,4 +1,3 @@
-
 /**
  * Table types. Portable choices: ids are UUID text, timestamps ISO-8601 text (UTC, sortable),
  * flags are integers 0/1, JSON is text. The same rows work on SQLite and PostgreSQL.

@@ -20,7 +20,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('auth_sessions')
     .addColumn('id', 'varchar(36)', (column) => column.primaryKey())
-    .addColumn('user_id', 'varchar(36)', (column) => column.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(36)', (column) =>
+      column.notNull().references('users.id').onDelete('cascade'),
+    )
     .addColumn('refresh_hash', 'varchar(64)', (column) => column.notNull())
     .addColumn('previous_refresh_hash', 'varchar(64)')
     .addColumn('created_at', 'varchar(32)', (column) => column.notNull())
@@ -35,7 +37,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('api_keys')
     .addColumn('id', 'varchar(36)', (column) => column.primaryKey())
-    .addColumn('user_id', 'varchar(36)', (column) => column.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(36)', (column) =>
+      column.notNull().references('users.id').onDelete('cascade'),
+    )
     .addColumn('name', 'varchar(200)', (column) => column.notNull())
     .addColumn('prefix', 'varchar(32)', (column) => column.notNull())
     .addColumn('key_hash', 'varchar(64)', (column) => column.notNull().unique())
@@ -61,7 +65,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable('conversations')
     .addColumn('id', 'varchar(36)', (column) => column.primaryKey())
-    .addColumn('user_id', 'varchar(36)', (column) => column.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('user_id', 'varchar(36)', (column) =>
+      column.notNull().references('users.id').onDelete('cascade'),
+    )
     .addColumn('title', 'varchar(300)', (column) => column.notNull())
     .addColumn('prompt_id', 'varchar(36)', (column) => column.references('prompts.id').onDelete('set null'))
     .addColumn('system_prompt', 'text')
@@ -121,7 +127,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 /** Drops everything 0001 created. */
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['settings', 'models', 'messages', 'conversations', 'prompts', 'api_keys', 'auth_sessions', 'users']) {
+  for (const table of [
+    'settings',
+    'models',
+    'messages',
+    'conversations',
+    'prompts',
+    'api_keys',
+    'auth_sessions',
+    'users',
+  ]) {
     await db.schema.dropTable(table).execute();
   }
 }

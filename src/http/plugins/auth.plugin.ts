@@ -48,7 +48,10 @@ export const authPlugin = fp(
       if (!credential) throw errors.unauthorized();
       const principal = await options.auth.authenticate(credential);
       if (principal.user.must_change_password && !config.allowPendingPasswordChange) {
-        throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change your password first (POST /api/v1/auth/password)');
+        throw new AppError(
+          'PASSWORD_CHANGE_REQUIRED',
+          'Change your password first (POST /api/v1/auth/password)',
+        );
       }
       if (config.roles && !config.roles.includes(principal.user.role)) throw errors.forbidden();
       request.principal = principal;

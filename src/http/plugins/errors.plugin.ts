@@ -31,11 +31,17 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
     const pointer = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
     const field = [pointer, missing].filter(Boolean).join('.') || location;
     const message = missing ? `${field} is required` : `${field} ${first?.message ?? 'is invalid'}`;
-    return { status: 400, body: { error: { code: 'VALIDATION_ERROR', message, details: { field, location } } } };
+    return {
+      status: 400,
+      body: { error: { code: 'VALIDATION_ERROR', message, details: { field, location } } },
+    };
   }
   switch (fastifyError.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } } };
+      return {
+        status: 413,
+        body: { error: { code: 'PAYLOAD_TOO_LARGE', message: 'Request body is too large' } },
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return {
         status: 415,
@@ -43,7 +49,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
       };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, body: { error: { code: 'VALIDATION_ERROR', message: 'Body is not valid JSON' } } };
+      return {
+        status: 400,
+        body: { error: { code: 'VALIDATION_ERROR', message: 'Body is not valid JSON' } },
+      };
   }
   if (fastifyError.statusCode && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
     return {
@@ -64,7 +73,14 @@ export const errorsPlugin = fp(
       return reply.status(status).send(body);
     });
     app.setNotFoundHandler((request, reply) =>
-      reply.status(404).send({ error: { code: 'NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0]}` } }),
+      reply
+        .status(404)
+        .send({
+          error: {
+            code: 'NOT_FOUND',
+            message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+          },
+        }),
     );
   },
   { name: 'errors' },

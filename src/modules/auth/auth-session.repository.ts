@@ -12,7 +12,8 @@ export function createAuthSessionRepository(db: Kysely<Database>) {
       await db.insertInto('auth_sessions').values(row).execute();
     },
     /** Finds a session by id. */
-    findById: (id: string) => db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst(),
+    findById: (id: string) =>
+      db.selectFrom('auth_sessions').selectAll().where('id', '=', id).executeTakeFirst(),
     /** Loads a live session together with its user in one query (used on every authenticated request). */
     findActiveWithUser: (sessionId: string, nowIso: string) =>
       db

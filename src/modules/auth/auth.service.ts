@@ -84,7 +84,9 @@ export function createAuthService(dependencies: {
       if (!accountCheck.allowed) throw throttled(accountCheck.retryAfterSeconds);
 
       const user = await users.findByLogin(login);
-      const valid = user ? await verifyPassword(user.password_hash, password) : (await verifyDecoy(password), false);
+      const valid = user
+        ? await verifyPassword(user.password_hash, password)
+        : (await verifyDecoy(password), false);
       if (!user || !valid) {
         await limiter.hit(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
         throw errors.unauthorized('Invalid email/username or password');
@@ -123,11 +125,18 @@ export function createAuthService(dependencies: {
     },
 
     /** Changes the caller's password, ends every session, and opens a fresh one. */
-    changePassword: async (principal: Principal, currentPassword: string, newPassword: string, client: ClientInfo) => {
+    changePassword: async (
+      principal: Principal,
+      currentPassword: string,
+      newPassword: string,
+      client: ClientInfo,
+    ) => {
       checkPasswordStrength(newPassword, 'new_password');
       const user = await users.findById(principal.user.id);
       if (!user || !(await verifyPassword(user.password_hash, currentPassword))) {
-        throw new AppError('VALIDATION_ERROR', 'current_password is wrong', { details: { field: 'current_password' } });
+        throw new AppError('VALIDATION_ERROR', 'current_password is wrong', {
+          details: { field: 'current_password' },
+        });
       }
       if (currentPassword === newPassword) {
         throw errors.validation('new_password must differ from the current one', 'new_password');
@@ -180,7 +189,8 @@ export function createAuthService(dependencies: {
     },
 
     /** The caller's keys, without secrets. */
-    listApiKeys: async (principal: Principal) => (await apiKeys.listForUser(principal.user.id)).map(presentKey),
+    listApiKeys: async (principal: Principal) =>
+      (await apiKeys.listForUser(principal.user.id)).map(presentKey),
 
     /** Revokes one of the caller's keys; someone else's key answers 404. */
     revokeApiKey: async (principal: Principal, id: string) => {

@@ -17,8 +17,7 @@ export function ensureJwtSecret(dataDir: string, configured: string | undefined)
 
 /** What first-run admin creation did, so the caller can tell the operator. */
 export type AdminBootstrapResult =
-  | { created: false }
-  | { created: true; email: string; generatedPassword?: string; passwordFile?: string };
+  { created: false } | { created: true; email: string; generatedPassword?: string; passwordFile?: string };
 
 /**
  * Creates the first admin when none exists. Without ADMIN_PASSWORD a random password is generated,

@@ -12,7 +12,11 @@ export interface AccessClaims {
 }
 
 /** Signs and verifies short-lived HS256 access JWTs; the algorithm is pinned, never read from the token. */
-export function createTokenSigner(secret: string, accessTokenSeconds: number, now: () => Date = () => new Date()) {
+export function createTokenSigner(
+  secret: string,
+  accessTokenSeconds: number,
+  now: () => Date = () => new Date(),
+) {
   const key = new TextEncoder().encode(secret);
   return {
     /** Lifetime of the tokens this signer issues, in seconds. */

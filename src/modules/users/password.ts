@@ -1,7 +1,12 @@
 import { hash, verify } from '@node-rs/argon2';
 
 /** OWASP's argon2id baseline: 19 MiB memory, 2 iterations, 1 lane. */
-const ARGON2_OPTIONS = { algorithm: 2 /* Argon2id; the package exports a const enum */ as const, memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const ARGON2_OPTIONS = {
+  algorithm: 2 /* Argon2id; the package exports a const enum */ as const,
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+};
 
 /** Smallest accepted password length (NIST SP 800-63B). */
 export const MIN_PASSWORD_LENGTH = 8;

@@ -59,7 +59,8 @@ export function createUserRepository(db: Kysely<Database>) {
 
     /** Whether any admin account exists. */
     hasAdmin: async () =>
-      (await db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirst()) !== undefined,
+      (await db.selectFrom('users').select('id').where('role', '=', 'admin').executeTakeFirst()) !==
+      undefined,
   };
 }
 

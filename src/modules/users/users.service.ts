@@ -62,7 +62,10 @@ export function createUsersService(dependencies: {
     const email = input.email.trim().toLowerCase();
     const username = (input.username ?? email.split('@')[0] ?? email).trim().toLowerCase();
     if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) {
-      throw errors.validation('username must be 2-64 letters, digits, dots, dashes or underscores', 'username');
+      throw errors.validation(
+        'username must be 2-64 letters, digits, dots, dashes or underscores',
+        'username',
+      );
     }
     if ((await users.findByLogin(email)) || (await users.findByLogin(username))) {
       throw errors.conflict('A user with this email or username already exists');
