@@ -73,14 +73,12 @@ export const errorsPlugin = fp(
       return reply.status(status).send(body);
     });
     app.setNotFoundHandler((request, reply) =>
-      reply
-        .status(404)
-        .send({
-          error: {
-            code: 'NOT_FOUND',
-            message: `No route for ${request.method} ${request.url.split('?')[0]}`,
-          },
-        }),
+      reply.status(404).send({
+        error: {
+          code: 'NOT_FOUND',
+          message: `No route for ${request.method} ${request.url.split('?')[0]}`,
+        },
+      }),
     );
   },
   { name: 'errors' },

@@ -77,17 +77,22 @@ export function createAuthService(dependencies: {
   return {
     /** Checks credentials (email or username) and opens a session. Rate-limited per account and per IP. */
     login: async (login: string, password: string, client: ClientInfo) => {
-      const ipCheck = await limiter.hit(`login:ip:${client.ip}`, policy.loginAttemptsPerIp, LOGIN_WINDOW_MS);
-      if (!ipCheck.allowed) throw throttled(ipCheck.retryAfterSeconds);
+      // Only failures count, so an office behind one NAT address is not locked out by its own logins.
+      const ipKey = `login:ip:${client.ip}`;
       const accountKey = `login:account:${login.trim().toLowerCase()}`;
-      const accountCheck = await limiter.peek(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
-      if (!accountCheck.allowed) throw throttled(accountCheck.retryAfterSeconds);
-
+      for (const [key, limit] of [
+        [ipKey, policy.loginAttemptsPerIp],
+        [accountKey, policy.loginAttemptsPerAccount],
+      ] as const) {
+        const check = await limiter.peek(key, limit, LOGIN_WINDOW_MS);
+        if (!check.allowed) throw throttled(check.retryAfterSeconds);
+      }
       const user = await users.findByLogin(login);
       const valid = user
         ? await verifyPassword(user.password_hash, password)
         : (await verifyDecoy(password), false);
       if (!user || !valid) {
+        await limiter.hit(ipKey, policy.loginAttemptsPerIp, LOGIN_WINDOW_MS);
         await limiter.hit(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
         throw errors.unauthorized('Invalid email/username or password');
       }

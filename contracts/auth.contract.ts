@@ -1,0 +1,55 @@
+import { Type } from '@sinclair/typebox';
+import { User } from './users.contract.js';
+
+/** Login by e-mail or username (seed 000 sends `username`, others `email`). */
+export const LoginBody = Type.Object({
+  email: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  username: Type.Optional(Type.String({ minLength: 1, maxLength: 320 })),
+  password: Type.String({ minLength: 1, maxLength: 1024 }),
+});
+
+/** Tokens issued by login, refresh, registration and password change. */
+export const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  refresh_token: Type.String(),
+  token_type: Type.Literal('Bearer'),
+  expires_in: Type.Integer({ description: 'Access token lifetime in seconds' }),
+  user: User,
+});
+
+/** Exchange a refresh token for a new pair. */
+export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) });
+
+/** Change one's own password. */
+export const ChangePasswordBody = Type.Object({
+  current_password: Type.String({ minLength: 1, maxLength: 1024 }),
+  new_password: Type.String({ minLength: 8, maxLength: 1024 }),
+});
+
+/** Self-registration (only when enabled). */
+export const RegisterBody = Type.Object({
+  email: Type.String({ format: 'email', maxLength: 320 }),
+  username: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
+  password: Type.String({ minLength: 8, maxLength: 1024 }),
+  display_name: Type.Optional(Type.String({ maxLength: 200 })),
+});
+
+/** An API key without its secret. */
+export const ApiKey = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  prefix: Type.String(),
+  created_at: Type.String(),
+  expires_at: Type.Union([Type.String(), Type.Null()]),
+  last_used_at: Type.Union([Type.String(), Type.Null()]),
+  revoked: Type.Boolean(),
+});
+
+/** A new API key: the only time the secret is shown. */
+export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.String() })]);
+
+/** Create an API key. */
+export const CreateApiKeyBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  expires_at: Type.Optional(Type.String({ format: 'date-time' })),
+});

@@ -1,0 +1,77 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import cors from '@fastify/cors';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { authPlugin } from './http/plugins/auth.plugin.js';
+import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { chatWebSocketRoutes } from './http/routes/chat/chat-ws.routes.js';
+import { chatRoutes } from './http/routes/chat/chat.routes.js';
+import { healthRoutes } from './http/routes/health/health.routes.js';
+import { modelsRoutes } from './http/routes/models/models.routes.js';
+import { promptsRoutes } from './http/routes/prompts/prompts.routes.js';
+import { usersRoutes } from './http/routes/users/users.routes.js';
+import type { Services } from './services.js';
+import { VERSION } from './version.js';
+
+/** Seed 000's quick-demo paths, answered by the canonical routes. */
+const ALIASES: Record<string, string> = {
+  '/api/auth/login': '/api/v1/auth/login',
+  '/api/chat': '/api/v1/chat',
+  '/api/chat/stream': '/api/v1/chat/stream',
+};
+
+/** Options for buildApp that are not configuration. */
+export interface BuildAppOptions {
+  /** Logger: true for pino at the configured level, false in tests. */
+  readonly logger?: boolean;
+}
+
+/** Builds the Fastify app with every plugin and route. It never listens: main.ts does, tests use inject(). */
+export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
+  const { config } = services;
+  const app = Fastify({
+    logger: options.logger === false ? false : { level: config.server.logLevel },
+    bodyLimit: config.server.bodyLimitBytes,
+    trustProxy: false,
+    rewriteUrl: (request) => {
+      const url = request.url ?? '/';
+      const [pathname, query] = url.split('?', 2);
+      const target = ALIASES[pathname ?? ''];
+      return target ? `${target}${query === undefined ? '' : `?${query}`}` : url;
+    },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  await app.register(errorsPlugin);
+  if (config.server.corsOrigins) {
+    await app.register(cors, { origin: config.server.corsOrigins.split(',').map((origin) => origin.trim()) });
+  }
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'PrivateStack API', version: VERSION, description: 'Private, self-hosted LLM platform' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(websocket, { options: { maxPayload: 1_048_576 } });
+  await app.register(authPlugin, { auth: services.auth });
+
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+  await app.register(healthRoutes, { services, version: VERSION });
+  await app.register(
+    async (api) => {
+      await api.register(authRoutes, { prefix: '/auth', services });
+      await api.register(usersRoutes, { prefix: '/users', services });
+      await api.register(chatRoutes, { prefix: '/chat', services });
+      await api.register(chatWebSocketRoutes, { prefix: '/chat', services });
+      await api.register(promptsRoutes, { prefix: '/prompts', services });
+      await api.register(modelsRoutes, { prefix: '/models', services });
+    },
+    { prefix: '/api/v1' },
+  );
+  return app;
+}

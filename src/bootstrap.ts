@@ -1,0 +1,77 @@
+import { mkdirSync } from 'node:fs';
+import type { Config } from './config/config.js';
+import { openSqliteDatabase, type DatabaseHandle } from './db/database.js';
+import { ensureAdmin, ensureJwtSecret, type AdminBootstrapResult } from './modules/auth/bootstrap.js';
+import { LocalEngine } from './providers/llm/local/local-engine.js';
+import { createServices, type Services } from './services.js';
+
+/** Running services plus how to stop them. */
+export interface Runtime {
+  readonly services: Services;
+  readonly admin: AdminBootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Options for startRuntime. */
+export interface StartOptions {
+  /** Load the model at start (the CLI's user commands skip it). */
+  readonly loadModel?: boolean;
+}
+
+/** Opens the database, prepares secrets and the first admin, and loads the model: everything but HTTP. */
+export async function startRuntime(config: Config, options: StartOptions = {}): Promise<Runtime> {
+  mkdirSync(config.storage.dataDir, { recursive: true, mode: 0o700 });
+  const database = await openDatabase(config);
+  const engine = new LocalEngine({
+    contextSize: config.model.contextLength,
+    parallelSequences: config.model.parallelSequences,
+    queueLimit: config.model.queueLimit,
+    threads: config.model.threads,
+    useMmap: config.model.useMmap,
+    defaults: {
+      temperature: config.model.temperature,
+      topP: config.model.topP,
+      maxTokens: config.model.maxTokens,
+    },
+  });
+  try {
+    const services = createServices(config, {
+      database,
+      engine,
+      jwtSecret: ensureJwtSecret(config.storage.dataDir, config.auth.jwtSecret),
+    });
+    await services.prompts.ensureDefault();
+    const admin = await ensureAdmin({
+      users: services.repositories.users,
+      usersService: services.users,
+      dataDir: config.storage.dataDir,
+      email: config.auth.adminEmail,
+      password: config.auth.adminPassword,
+    });
+    if (options.loadModel !== false) {
+      const startup = await services.modelRegistry.startupModel(config.model.path);
+      if (startup) await engine.load(startup.filePath, startup.name);
+    }
+    return {
+      services,
+      admin,
+      close: async () => {
+        await engine.dispose();
+        await database.close();
+      },
+    };
+  } catch (error) {
+    await engine.dispose();
+    await database.close();
+    throw error;
+  }
+}
+
+async function openDatabase(config: Config): Promise<DatabaseHandle> {
+  if (!config.storage.sqlitePath) {
+    throw new Error(
+      'DATABASE_URL: PostgreSQL support arrives with the scale-out work; use a SQLite path for now',
+    );
+  }
+  return openSqliteDatabase(config.storage.sqlitePath);
+}

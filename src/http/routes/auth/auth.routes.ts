@@ -1,0 +1,123 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  ApiKey,
+  ChangePasswordBody,
+  CreateApiKeyBody,
+  CreatedApiKey,
+  LoginBody,
+  RefreshBody,
+  RegisterBody,
+  TokenResponse,
+} from '../../../../contracts/auth.contract.js';
+import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
+import { User } from '../../../../contracts/users.contract.js';
+import type { Services } from '../../../services.js';
+import { errors } from '../../../shared/errors.js';
+
+const tags = ['auth'];
+const pending = { allowPendingPasswordChange: true };
+
+/** /api/v1/auth: login, refresh, logout, me, password, registration, API keys. */
+export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { auth, users, config } = services;
+  const client = (request: { ip: string; headers: Record<string, unknown> }) => ({
+    ip: request.ip,
+    userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
+  });
+
+  app.post(
+    '/login',
+    {
+      config: { public: true },
+      schema: {
+        tags,
+        body: LoginBody,
+        response: { 200: TokenResponse, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const login = request.body.email ?? request.body.username;
+      if (!login) throw errors.validation('email or username is required', 'email');
+      return auth.login(login, request.body.password, client(request));
+    },
+  );
+
+  app.post(
+    '/refresh',
+    {
+      config: { public: true },
+      schema: { tags, body: RefreshBody, response: { 200: TokenResponse, 401: ErrorResponse } },
+    },
+    async (request) => auth.refresh(request.body.refresh_token),
+  );
+
+  app.post(
+    '/register',
+    {
+      config: { public: true },
+      schema: { tags, body: RegisterBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
+    },
+    async (request, reply) => {
+      if (!config.auth.registrationEnabled)
+        throw errors.forbidden('Self-registration is disabled; ask an administrator');
+      return reply.status(201).send(await users.create({ ...request.body, role: 'user' }));
+    },
+  );
+
+  app.post(
+    '/logout',
+    { config: pending, schema: { tags, response: { 204: Type.Null(), ...authErrors } } },
+    async (request, reply) => {
+      await auth.logout(request.principal);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/me',
+    { config: pending, schema: { tags, response: { 200: User, ...authErrors } } },
+    async (request) => request.principal.user,
+  );
+
+  app.post(
+    '/password',
+    {
+      config: pending,
+      schema: { tags, body: ChangePasswordBody, response: { 200: TokenResponse, ...authErrors } },
+    },
+    async (request) =>
+      auth.changePassword(
+        request.principal,
+        request.body.current_password,
+        request.body.new_password,
+        client(request),
+      ),
+  );
+
+  app.get(
+    '/api-keys',
+    { schema: { tags, response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }), ...authErrors } } },
+    async (request) => ({
+      api_keys: await auth.listApiKeys(request.principal),
+    }),
+  );
+
+  app.post(
+    '/api-keys',
+    { schema: { tags, body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...authErrors } } },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(await auth.createApiKey(request.principal, request.body.name, request.body.expires_at)),
+  );
+
+  app.delete(
+    '/api-keys/:id',
+    { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } } },
+    async (request, reply) => {
+      await auth.revokeApiKey(request.principal, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

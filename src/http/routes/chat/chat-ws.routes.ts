@@ -1,0 +1,89 @@
+import type { FastifyPluginAsync } from 'fastify';
+import { Type, type Static } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+import type { WebSocket } from '@fastify/websocket';
+import { GenerationSettings } from '../../../../contracts/chat.contract.js';
+import type { Services } from '../../../services.js';
+import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
+import { toErrorResponse } from '../../plugins/errors.plugin.js';
+import { toGenerationOptions } from './chat.mapping.js';
+
+/** A client frame: a message to send (in a session, or a new one), or a cancel. */
+const ClientFrame = Type.Union([
+  Type.Object({
+    message: Type.String({ minLength: 1, maxLength: 200_000 }),
+    session_id: Type.Optional(Type.String({ maxLength: 64 })),
+    ...GenerationSettings,
+  }),
+  Type.Object({ type: Type.Literal('cancel') }),
+]);
+type ClientFrame = Static<typeof ClientFrame>;
+
+const MAX_FRAME_BYTES = 1_048_576;
+
+/** GET /api/v1/chat/ws: seed 003's WebSocket chat, frames `{chunk, done}`; `?token=` is accepted for browsers. */
+export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  app.get(
+    '/ws',
+    { websocket: true, config: { roles: WRITER_ROLES, allowQueryToken: true } },
+    (socket: WebSocket, request) => {
+      const principal = request.principal;
+      let current: AbortController | undefined;
+      let chain = Promise.resolve();
+      const send = (frame: unknown) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
+      };
+
+      socket.on('close', () => current?.abort(new Error('client disconnected')));
+      socket.on('message', (data: Buffer, isBinary: boolean) => {
+        const frame = parseFrame(data, isBinary);
+        if ('error' in frame) return send({ error: frame.error, done: true });
+        if ('type' in frame) return current?.abort(new Error('cancelled by client'));
+        // Messages on one socket are answered one after another, in order.
+        chain = chain.then(() => answer(frame)).catch(() => undefined);
+      });
+
+      const answer = async (frame: Exclude<ClientFrame, { type: 'cancel' }>) => {
+        const controller = (current = new AbortController());
+        try {
+          const sessionId = frame.session_id ?? (await services.chat.startSession(principal, {})).id;
+          const input = { message: frame.message, options: toGenerationOptions(frame) };
+          for await (const event of services.chat.sendMessage(
+            principal,
+            sessionId,
+            input,
+            controller.signal,
+          )) {
+            if (event.type === 'text-delta') send({ chunk: event.text, done: false });
+            else if (event.type === 'reasoning-delta') send({ reasoning: event.text, done: false });
+            else if (event.type === 'done')
+              send({ chunk: '', done: true, session_id: sessionId, message: event.message });
+          }
+        } catch (error) {
+          send({ error: toErrorResponse(error).body.error, done: true });
+        } finally {
+          if (current === controller) current = undefined;
+        }
+      };
+    },
+  );
+};
+
+function parseFrame(
+  data: Buffer,
+  isBinary: boolean,
+): ClientFrame | { error: { code: string; message: string } } {
+  const invalid = (message: string) => ({ error: { code: 'VALIDATION_ERROR', message } });
+  if (isBinary || data.length > MAX_FRAME_BYTES) return invalid('Frames must be JSON text under 1 MiB');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(data.toString('utf8'));
+  } catch {
+    return invalid('Frame is not valid JSON');
+  }
+  if (!Value.Check(ClientFrame, parsed)) {
+    const first = Value.Errors(ClientFrame, parsed).First();
+    return invalid(`${first?.path.replace(/^\//, '') || 'frame'}: ${first?.message ?? 'invalid'}`);
+  }
+  return parsed;
+}

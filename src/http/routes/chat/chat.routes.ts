@@ -1,0 +1,145 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import {
+  ChatBody,
+  ChatResponse,
+  Conversation,
+  ConversationSummary,
+  CreateSessionBody,
+  SendMessageBody,
+  UpdateSessionBody,
+} from '../../../../contracts/chat.contract.js';
+import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../contracts/common.contract.js';
+import type { ChatEvent } from '../../../modules/chat/chat.service.js';
+import type { Services } from '../../../services.js';
+import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
+import { abortOnDisconnect, sendSse } from '../../sse.js';
+import { toGenerationOptions, toSseEvents, withContext } from './chat.mapping.js';
+
+const tags = ['chat'];
+const writers = { roles: WRITER_ROLES };
+const busy = { 503: ErrorResponse, 429: ErrorResponse };
+
+/** /api/v1/chat: one-shot chat, SSE chat, and sessions with streamed messages. */
+export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { chat } = services;
+
+  /** Starts (or continues) a conversation for the one-shot endpoints. */
+  const oneShot = async (
+    request: { principal: Parameters<typeof chat.sendMessage>[0]; body: typeof ChatBody.static },
+    signal: AbortSignal,
+  ) => {
+    const id = request.body.conversation_id ?? (await chat.startSession(request.principal, {})).id;
+    const input = {
+      message: withContext(request.body.message, request.body.context),
+      options: toGenerationOptions(request.body),
+    };
+    return { id, events: chat.sendMessage(request.principal, id, input, signal) };
+  };
+
+  app.post(
+    '/',
+    {
+      config: writers,
+      schema: { tags, body: ChatBody, response: { 200: ChatResponse, ...authErrors, ...busy } },
+    },
+    async (request, reply) => {
+      const controller = new AbortController();
+      abortOnDisconnect(reply, controller);
+      const { id, events } = await oneShot(request, controller.signal);
+      let done: Extract<ChatEvent, { type: 'done' }> | undefined;
+      for await (const event of events) if (event.type === 'done') done = event;
+      const message = done!.message;
+      return {
+        conversation_id: id,
+        message_id: message.id,
+        response: message.content,
+        reasoning: message.reasoning,
+        status: message.status,
+        model: message.model,
+        usage: message.usage,
+        latency_ms: message.latency_ms,
+        sources: message.sources,
+      };
+    },
+  );
+
+  app.post(
+    '/stream',
+    { config: writers, schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } } },
+    async (request, reply) => {
+      const controller = new AbortController();
+      const { events } = await oneShot(request, controller.signal);
+      await sendSse(request, reply, controller, toSseEvents(events));
+    },
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        tags,
+        querystring: PageQuery,
+        response: {
+          200: Type.Object({ total: Type.Integer(), sessions: Type.Array(ConversationSummary) }),
+          ...authErrors,
+        },
+      },
+    },
+    async (request) =>
+      chat.listSessions(request.principal, { offset: request.query.skip, limit: request.query.limit }),
+  );
+
+  app.post(
+    '/sessions',
+    {
+      config: writers,
+      schema: { tags, body: CreateSessionBody, response: { 201: ConversationSummary, ...authErrors } },
+    },
+    async (request, reply) =>
+      reply.status(201).send(await chat.createSession(request.principal, request.body)),
+  );
+
+  app.get(
+    '/sessions/:id',
+    { schema: { tags, params: IdParams, response: { 200: Conversation, ...authErrors } } },
+    async (request) => chat.getSession(request.principal, request.params.id),
+  );
+
+  app.patch(
+    '/sessions/:id',
+    {
+      config: writers,
+      schema: {
+        tags,
+        params: IdParams,
+        body: UpdateSessionBody,
+        response: { 200: ConversationSummary, ...authErrors },
+      },
+    },
+    async (request) => chat.updateSession(request.principal, request.params.id, request.body),
+  );
+
+  app.delete(
+    '/sessions/:id',
+    { config: writers, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } } },
+    async (request, reply) => {
+      await chat.deleteSession(request.principal, request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.post(
+    '/sessions/:id/messages',
+    {
+      config: writers,
+      schema: { tags, params: IdParams, body: SendMessageBody, response: { ...authErrors, ...busy } },
+    },
+    async (request, reply) => {
+      const controller = new AbortController();
+      const input = { message: request.body.message, options: toGenerationOptions(request.body) };
+      const events = chat.sendMessage(request.principal, request.params.id, input, controller.signal);
+      await sendSse(request, reply, controller, toSseEvents(events));
+    },
+  );
+};

@@ -1,0 +1,71 @@
+import { freemem, totalmem } from 'node:os';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { Services } from '../../../services.js';
+
+const Health = Type.Object({
+  status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
+  version: Type.String(),
+  uptime_seconds: Type.Integer(),
+  model: Type.Union([
+    Type.Object({
+      id: Type.String(),
+      loaded: Type.Boolean(),
+      architecture: Type.Union([Type.String(), Type.Null()]),
+      context_size: Type.Integer(),
+      parallel_sequences: Type.Integer(),
+      active_sequences: Type.Integer(),
+      queued_requests: Type.Integer(),
+    }),
+    Type.Null(),
+  ]),
+  memory: Type.Object({
+    rss_bytes: Type.Integer(),
+    heap_used_bytes: Type.Integer(),
+    system_total_bytes: Type.Integer(),
+    system_free_bytes: Type.Integer(),
+  }),
+  database: Type.Object({ dialect: Type.String(), ok: Type.Boolean() }),
+});
+
+/** GET /health: liveness plus model, memory and uptime (seed 003's dashboard figures). Public. */
+export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; version: string }> = async (
+  app,
+  { services, version },
+) => {
+  app.get(
+    '/health',
+    { config: { public: true }, schema: { tags: ['health'], response: { 200: Health } } },
+    async () => {
+      const engine = services.engine.status();
+      const databaseOk = await services.repositories.users.count().then(
+        () => true,
+        () => false,
+      );
+      const memory = process.memoryUsage();
+      return {
+        status: engine.loaded && databaseOk ? ('ok' as const) : ('degraded' as const),
+        version,
+        uptime_seconds: Math.floor((services.clock().getTime() - services.startedAt.getTime()) / 1000),
+        model: engine.model
+          ? {
+              id: engine.model.id,
+              loaded: engine.loaded,
+              architecture: engine.model.architecture ?? null,
+              context_size: engine.model.contextSize,
+              parallel_sequences: engine.model.parallelSequences,
+              active_sequences: engine.activeSequences,
+              queued_requests: engine.queuedRequests,
+            }
+          : null,
+        memory: {
+          rss_bytes: memory.rss,
+          heap_used_bytes: memory.heapUsed,
+          system_total_bytes: totalmem(),
+          system_free_bytes: freemem(),
+        },
+        database: { dialect: services.database.dialect, ok: databaseOk },
+      };
+    },
+  );
+};

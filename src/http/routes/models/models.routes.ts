@@ -1,0 +1,93 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
+import { EngineState, RegisteredModel, RegisterModelBody } from '../../../../contracts/models.contract.js';
+import type { Services } from '../../../services.js';
+
+const tags = ['models'];
+const adminOnly = { roles: ['admin'] as const };
+
+/** /api/v1/models: the registry, registration, switching the loaded model, removal. */
+export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { modelRegistry, engine } = services;
+
+  app.get(
+    '/',
+    {
+      schema: {
+        tags,
+        response: {
+          200: Type.Object({ models: Type.Array(RegisteredModel), engine: EngineState }),
+          ...authErrors,
+        },
+      },
+    },
+    async () => ({
+      models: await modelRegistry.list(),
+      engine: presentEngine(engine.status()),
+    }),
+  );
+
+  app.post(
+    '/',
+    {
+      config: adminOnly,
+      schema: { tags, body: RegisterModelBody, response: { 201: RegisteredModel, ...authErrors } },
+    },
+    async (request, reply) =>
+      reply
+        .status(201)
+        .send(
+          await modelRegistry.register({
+            name: request.body.name,
+            filePath: request.body.file_path,
+            kind: request.body.kind,
+          }),
+        ),
+  );
+
+  app.post(
+    '/:id/load',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: RegisteredModel, ...authErrors, 503: ErrorResponse },
+      },
+    },
+    async (request) => modelRegistry.activate(request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        params: IdParams,
+        response: { 200: Type.Object({ deleted_file: Type.Boolean() }), ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request) => modelRegistry.remove(request.params.id),
+  );
+};
+
+/** The engine status in API shape. */
+export function presentEngine(status: ReturnType<Services['engine']['status']>) {
+  return {
+    loaded: status.loaded,
+    model: status.model
+      ? {
+          id: status.model.id,
+          file_path: status.model.filePath ?? null,
+          architecture: status.model.architecture ?? null,
+          context_size: status.model.contextSize,
+          parallel_sequences: status.model.parallelSequences,
+          size_bytes: status.model.sizeBytes ?? null,
+        }
+      : null,
+    active_sequences: status.activeSequences,
+    queued_requests: status.queuedRequests,
+  };
+}

@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
+import { CreatePromptBody, Prompt, UpdatePromptBody } from '../../../../contracts/prompts.contract.js';
+import type { Services } from '../../../services.js';
+
+const tags = ['prompts'];
+const adminOnly = { roles: ['admin'] as const };
+
+/** /api/v1/prompts: the system-prompt library; everyone reads, admins change, one is active. */
+export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { prompts } = services;
+
+  app.get(
+    '/',
+    { schema: { tags, response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors } } },
+    async () => ({
+      prompts: await prompts.list(),
+    }),
+  );
+
+  app.get(
+    '/:id',
+    { schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } } },
+    async (request) => prompts.get(request.params.id),
+  );
+
+  app.post(
+    '/',
+    { config: adminOnly, schema: { tags, body: CreatePromptBody, response: { 201: Prompt, ...authErrors } } },
+    async (request, reply) =>
+      reply.status(201).send(await prompts.create(request.principal.user.id, request.body)),
+  );
+
+  app.patch(
+    '/:id',
+    {
+      config: adminOnly,
+      schema: { tags, params: IdParams, body: UpdatePromptBody, response: { 200: Prompt, ...authErrors } },
+    },
+    async (request) => prompts.update(request.params.id, request.body),
+  );
+
+  app.patch(
+    '/:id/activate',
+    { config: adminOnly, schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } } },
+    async (request) => prompts.activate(request.params.id),
+  );
+
+  app.delete(
+    '/:id',
+    {
+      config: adminOnly,
+      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors, 409: ErrorResponse } },
+    },
+    async (request, reply) => {
+      await prompts.remove(request.params.id);
+      return reply.status(204).send(null);
+    },
+  );
+};

@@ -1,0 +1,97 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../contracts/common.contract.js';
+import { ConversationSummary } from '../../../../contracts/chat.contract.js';
+import {
+  CreateUserBody,
+  ResetPasswordBody,
+  UpdateUserBody,
+  User,
+  UserWithChatCount,
+} from '../../../../contracts/users.contract.js';
+import type { Services } from '../../../services.js';
+
+const tags = ['users'];
+const adminOnly = { roles: ['admin'] as const };
+
+/** /api/v1/users: account administration (admins only). */
+export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { users, chat } = services;
+
+  app.get(
+    '/',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        querystring: PageQuery,
+        response: {
+          200: Type.Object({ total: Type.Integer(), users: Type.Array(UserWithChatCount) }),
+          ...authErrors,
+        },
+      },
+    },
+    async (request) => users.list({ offset: request.query.skip, limit: request.query.limit }),
+  );
+
+  app.post(
+    '/',
+    {
+      config: adminOnly,
+      schema: { tags, body: CreateUserBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
+    },
+    async (request, reply) => reply.status(201).send(await users.create(request.body)),
+  );
+
+  app.get(
+    '/:id',
+    { config: adminOnly, schema: { tags, params: IdParams, response: { 200: User, ...authErrors } } },
+    async (request) => users.get(request.params.id),
+  );
+
+  app.patch(
+    '/:id',
+    {
+      config: adminOnly,
+      schema: { tags, params: IdParams, body: UpdateUserBody, response: { 200: User, ...authErrors } },
+    },
+    async (request) => users.update(request.principal.user.id, request.params.id, request.body),
+  );
+
+  app.post(
+    '/:id/reset-password',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        params: IdParams,
+        body: ResetPasswordBody,
+        response: { 200: Type.Object({ temporary_password: Type.Optional(Type.String()) }), ...authErrors },
+      },
+    },
+    async (request) => users.resetPassword(request.params.id, request.body.password),
+  );
+
+  app.get(
+    '/:id/chats',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        params: IdParams,
+        querystring: PageQuery,
+        response: {
+          200: Type.Object({ total: Type.Integer(), sessions: Type.Array(ConversationSummary) }),
+          ...authErrors,
+        },
+      },
+    },
+    async (request) => {
+      await users.get(request.params.id);
+      return chat.listSessionsOf(request.params.id, {
+        offset: request.query.skip,
+        limit: request.query.limit,
+      });
+    },
+  );
+};

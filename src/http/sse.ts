@@ -1,0 +1,53 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { toErrorResponse } from './plugins/errors.plugin.js';
+
+/** Aborts `controller` when the client closes the connection before the response finished. */
+export function abortOnDisconnect(reply: FastifyReply, controller: AbortController): () => void {
+  const onClose = () => {
+    if (!reply.raw.writableFinished) controller.abort(new Error('client disconnected'));
+  };
+  reply.raw.on('close', onClose);
+  return () => reply.raw.off('close', onClose);
+}
+
+/** An event to write: `event:` name and JSON `data:`. */
+export interface SseEvent {
+  readonly event: string;
+  readonly data: unknown;
+}
+
+/**
+ * Streams events as Server-Sent Events. The first event is awaited before headers are sent, so
+ * errors that happen before any output (404, 503 busy) still answer with a proper status code.
+ * A client disconnect aborts `controller`, which stops generation down the stack.
+ */
+export async function sendSse(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  controller: AbortController,
+  events: AsyncIterator<SseEvent>,
+): Promise<void> {
+  const first = await events.next();
+  const raw = reply.raw;
+  reply.hijack();
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  const detach = abortOnDisconnect(reply, controller);
+  const write = (event: SseEvent) => {
+    if (!raw.destroyed) raw.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  };
+  try {
+    for (let step = first; !step.done; step = await events.next()) write(step.value);
+  } catch (error) {
+    const { body } = toErrorResponse(error);
+    if (toErrorResponse(error).status >= 500) request.log.error({ err: error }, 'stream failed');
+    write({ event: 'error', data: body.error });
+  } finally {
+    detach();
+    raw.end();
+  }
+}

@@ -1,0 +1,190 @@
+import { errors } from '../../shared/errors.js';
+import type {
+  ChatMessage,
+  GenerationOptions,
+  LanguageModel,
+  Usage,
+} from '../../providers/llm/language-model.js';
+import type { Principal } from '../auth/auth.service.js';
+import type { PromptsService } from '../prompts/prompts.service.js';
+import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
+import type { ConversationRepository, ConversationRow, MessageRow } from './conversation.repository.js';
+
+/** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
+export type ChatEvent =
+  | { readonly type: 'user-message'; readonly message: PresentedMessage }
+  | { readonly type: 'text-delta'; readonly text: string }
+  | { readonly type: 'reasoning-delta'; readonly text: string }
+  | { readonly type: 'done'; readonly message: PresentedMessage; readonly droppedMessages: number };
+
+/** What a user sends in one turn. */
+export interface TurnInput {
+  readonly message: string;
+  readonly options?: GenerationOptions;
+}
+
+const DEFAULT_TITLE = 'New chat';
+
+/** Conversations, their history, and streaming turns against the language model. */
+export function createChatService(dependencies: {
+  conversations: ConversationRepository;
+  prompts: PromptsService;
+  model: LanguageModel;
+  clock: () => Date;
+}) {
+  const { conversations, prompts, model, clock } = dependencies;
+  const nowIso = () => clock().toISOString();
+
+  const requireOwned = async (principal: Principal, id: string): Promise<ConversationRow> => {
+    const row = await conversations.findOwned(id, principal.user.id);
+    if (!row) throw errors.notFound('Chat session');
+    return row;
+  };
+
+  const createSession = async (principal: Principal, input: { title?: string; prompt_id?: string }) => {
+    const prompt = await prompts.resolveForSession(input.prompt_id);
+    const now = nowIso();
+    return conversations.insert({
+      id: crypto.randomUUID(),
+      user_id: principal.user.id,
+      title: input.title?.trim() || DEFAULT_TITLE,
+      prompt_id: prompt?.id ?? null,
+      system_prompt: prompt?.content ?? null,
+      model: model.status().model?.id ?? null,
+      status: 'ACTIVE',
+      message_count: 0,
+      created_at: now,
+      updated_at: now,
+    });
+  };
+
+  const history = (conversation: ConversationRow, rows: MessageRow[]): ChatMessage[] => [
+    ...(conversation.system_prompt ? [{ role: 'system' as const, content: conversation.system_prompt }] : []),
+    ...rows
+      .filter((row) => row.status !== 'error' && row.role !== 'system')
+      .map((row) => ({ role: row.role, content: row.content })),
+  ];
+
+  async function* sendMessage(
+    principal: Principal,
+    conversationId: string,
+    input: TurnInput,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    const conversation = await requireOwned(principal, conversationId);
+    model.admit();
+    const userRow = await conversations.appendMessage(
+      newMessage(conversation.id, 'user', input.message, nowIso()),
+    );
+    if (conversation.title === DEFAULT_TITLE && conversation.message_count === 0) {
+      await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
+    }
+    yield { type: 'user-message', message: presentMessage(userRow) };
+
+    const started = performance.now();
+    const answer = { text: '', reasoning: '', firstTokenMs: undefined as number | undefined };
+    let finish: { usage: Usage; status: MessageRow['status']; dropped: number } | undefined;
+    let failure: unknown;
+    let stored: MessageRow | undefined;
+    try {
+      const rows = await conversations.messages(conversation.id);
+      const stream = model.stream(
+        { messages: history(conversation, rows), options: input.options, cacheKey: conversation.id },
+        signal,
+      );
+      for await (const part of stream) {
+        if (part.type === 'finish') {
+          const status = part.reason === 'abort' ? 'incomplete' : 'complete';
+          finish = { usage: part.usage, status, dropped: part.droppedMessages };
+          continue;
+        }
+        answer.firstTokenMs ??= performance.now() - started;
+        if (part.type === 'text-delta') answer.text += part.text;
+        else answer.reasoning += part.text;
+        yield part;
+      }
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      // Runs on normal end, on error, and when the client goes away (the consumer stops iterating),
+      // so a partial answer is always stored, marked incomplete.
+      stored = await conversations.appendMessage({
+        ...newMessage(conversation.id, 'assistant', answer.text, nowIso()),
+        reasoning: answer.reasoning || null,
+        status: finish?.status ?? (failure ? 'error' : 'incomplete'),
+        prompt_tokens: finish?.usage.promptTokens ?? null,
+        completion_tokens: finish?.usage.completionTokens ?? null,
+        latency_ms: Math.round(performance.now() - started),
+        time_to_first_token_ms: answer.firstTokenMs === undefined ? null : Math.round(answer.firstTokenMs),
+        model: model.status().model?.id ?? null,
+      });
+    }
+    if (finish) yield { type: 'done', message: presentMessage(stored), droppedMessages: finish.dropped };
+  }
+
+  return {
+    createSession: async (principal: Principal, input: { title?: string; prompt_id?: string }) =>
+      presentConversation(await createSession(principal, input)),
+    /** One page of the caller's sessions. */
+    listSessions: async (principal: Principal, page: { offset: number; limit: number }) => {
+      const { rows, total } = await conversations.listForUser(principal.user.id, page);
+      return { total, sessions: rows.map(presentConversation) };
+    },
+    /** One page of any user's sessions (admin view; titles and counts only). */
+    listSessionsOf: async (userId: string, page: { offset: number; limit: number }) => {
+      const { rows, total } = await conversations.listForUser(userId, page);
+      return { total, sessions: rows.map(presentConversation) };
+    },
+    /** A session with its messages. */
+    getSession: async (principal: Principal, id: string) => {
+      const conversation = await requireOwned(principal, id);
+      const rows = await conversations.messages(id);
+      return { ...presentConversation(conversation), messages: rows.map(presentMessage) };
+    },
+    /** Renames a session or marks it completed. */
+    updateSession: async (
+      principal: Principal,
+      id: string,
+      changes: { title?: string; status?: 'ACTIVE' | 'COMPLETED' },
+    ) => {
+      await requireOwned(principal, id);
+      return presentConversation(
+        (await conversations.update(id, principal.user.id, { ...changes, updated_at: nowIso() }))!,
+      );
+    },
+    /** Deletes a session and its messages. */
+    deleteSession: async (principal: Principal, id: string) => {
+      if (!(await conversations.delete(id, principal.user.id))) throw errors.notFound('Chat session');
+    },
+    sendMessage,
+    /** Creates a session titled after the first message (for the one-shot chat endpoints). */
+    startSession: createSession,
+  };
+}
+
+function newMessage(conversationId: string, role: 'user' | 'assistant', content: string, createdAt: string) {
+  return {
+    id: crypto.randomUUID(),
+    conversation_id: conversationId,
+    role,
+    content,
+    reasoning: null,
+    status: 'complete' as const,
+    prompt_tokens: null,
+    completion_tokens: null,
+    latency_ms: null,
+    time_to_first_token_ms: null,
+    model: null,
+    sources: null,
+    created_at: createdAt,
+  };
+}
+
+function titleFrom(message: string): string {
+  const line = message.trim().split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}...` : line || DEFAULT_TITLE;
+}
+
+/** The chat service's shape. */
+export type ChatService = ReturnType<typeof createChatService>;

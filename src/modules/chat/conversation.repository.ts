@@ -1,0 +1,102 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { ConversationsTable, Database, MessagesTable } from '../../db/tables.js';
+
+/** A stored conversation. */
+export type ConversationRow = Selectable<ConversationsTable>;
+/** A stored message. */
+export type MessageRow = Selectable<MessagesTable>;
+/** A message to append; its sequence number is assigned by the repository. */
+export type NewMessage = Omit<MessageRow, 'seq'>;
+
+/** Typed SQL for conversations and their messages. Every read is scoped by owner. */
+export function createConversationRepository(db: Kysely<Database>) {
+  return {
+    /** Inserts a conversation. */
+    insert: async (row: ConversationRow) => {
+      await db.insertInto('conversations').values(row).execute();
+      return row;
+    },
+
+    /** A conversation if it belongs to `userId`. */
+    findOwned: (id: string, userId: string) =>
+      db
+        .selectFrom('conversations')
+        .selectAll()
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
+
+    /** One page of a user's conversations, most recently active first. */
+    listForUser: async (userId: string, page: { offset: number; limit: number }) => {
+      const [rows, total] = await Promise.all([
+        db
+          .selectFrom('conversations')
+          .selectAll()
+          .where('user_id', '=', userId)
+          .orderBy('updated_at', 'desc')
+          .orderBy('id')
+          .offset(page.offset)
+          .limit(page.limit)
+          .execute(),
+        db
+          .selectFrom('conversations')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('user_id', '=', userId)
+          .executeTakeFirstOrThrow(),
+      ]);
+      return { rows, total: Number(total.n) };
+    },
+
+    /** Updates title or status of an owned conversation. */
+    update: (
+      id: string,
+      userId: string,
+      changes: Partial<Pick<ConversationRow, 'title' | 'status' | 'updated_at'>>,
+    ) =>
+      db
+        .updateTable('conversations')
+        .set(changes)
+        .where('id', '=', id)
+        .where('user_id', '=', userId)
+        .returningAll()
+        .executeTakeFirst(),
+
+    /** Deletes an owned conversation and its messages; false when absent. */
+    delete: async (id: string, userId: string) =>
+      Number(
+        (
+          await db
+            .deleteFrom('conversations')
+            .where('id', '=', id)
+            .where('user_id', '=', userId)
+            .executeTakeFirst()
+        ).numDeletedRows,
+      ) === 1,
+
+    /** Messages of a conversation in order. */
+    messages: (conversationId: string) =>
+      db
+        .selectFrom('messages')
+        .selectAll()
+        .where('conversation_id', '=', conversationId)
+        .orderBy('seq')
+        .execute(),
+
+    /** Appends a message, numbering it atomically and touching the conversation. */
+    appendMessage: (message: NewMessage) =>
+      db.transaction().execute(async (trx) => {
+        const counted = await trx
+          .updateTable('conversations')
+          .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: message.created_at }))
+          .where('id', '=', message.conversation_id)
+          .returning('message_count')
+          .executeTakeFirstOrThrow();
+        const row = { ...message, seq: counted.message_count };
+        await trx.insertInto('messages').values(row).execute();
+        return row;
+      }),
+  };
+}
+
+/** The conversation repository's shape. */
+export type ConversationRepository = ReturnType<typeof createConversationRepository>;

@@ -1,0 +1,101 @@
+import { existsSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { AppError, errors } from '../../shared/errors.js';
+import type { LocalEngine } from '../../providers/llm/local/local-engine.js';
+import type { ModelRepository, ModelRow } from './model.repository.js';
+
+/** A registered model as the API shows it. */
+export function presentModel(row: ModelRow, loadedPath: string | undefined) {
+  return {
+    id: row.id,
+    name: row.name,
+    kind: row.kind,
+    file_path: row.file_path,
+    source_url: row.source_url,
+    sha256: row.sha256,
+    size_bytes: row.size_bytes === null ? null : Number(row.size_bytes),
+    is_active: row.is_active === 1,
+    loaded: loadedPath !== undefined && path.resolve(row.file_path) === loadedPath,
+    present: existsSync(row.file_path),
+    created_at: row.created_at,
+  };
+}
+
+/** The model registry: which GGUF files exist, which one is active, and switching without a restart. */
+export function createModelRegistry(dependencies: {
+  models: ModelRepository;
+  engine: LocalEngine;
+  modelsDir: string;
+  clock: () => Date;
+}) {
+  const { models, engine, modelsDir, clock } = dependencies;
+  const loadedPath = () => engine.status().model?.filePath;
+  const requireModel = async (idOrName: string) => {
+    const row = await models.find(idOrName);
+    if (!row) throw errors.notFound('Model');
+    return row;
+  };
+
+  return {
+    /** Every registered model, marking the active and the loaded one. */
+    list: async () => (await models.list()).map((row) => presentModel(row, loadedPath())),
+
+    /** Registers a file (after a pull, or an existing GGUF the operator points at). */
+    register: async (input: {
+      name: string;
+      filePath: string;
+      sourceUrl?: string;
+      sha256?: string;
+      kind?: 'chat' | 'embedding';
+    }) => {
+      const filePath = path.resolve(input.filePath);
+      if (!existsSync(filePath)) throw errors.validation(`No file at ${filePath}`, 'file_path');
+      const row = await models.upsert({
+        id: crypto.randomUUID(),
+        name: input.name,
+        file_path: filePath,
+        source_url: input.sourceUrl ?? null,
+        sha256: input.sha256 ?? null,
+        size_bytes: statSync(filePath).size,
+        kind: input.kind ?? 'chat',
+        is_active: 0,
+        created_at: clock().toISOString(),
+      });
+      return presentModel(row, loadedPath());
+    },
+
+    /** Loads a registered chat model into the engine and makes it active; the old one stays if loading fails. */
+    activate: async (idOrName: string) => {
+      const row = await requireModel(idOrName);
+      if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated here', 'id');
+      if (!existsSync(row.file_path))
+        throw new AppError('NOT_FOUND', `Model file ${row.file_path} is missing`);
+      await engine.load(row.file_path, row.name);
+      await models.activate(row.id);
+      return presentModel((await models.find(row.id))!, loadedPath());
+    },
+
+    /** Unregisters a model and deletes its file when it lives in MODELS_DIR. The loaded model cannot be removed. */
+    remove: async (idOrName: string) => {
+      const row = await requireModel(idOrName);
+      if (loadedPath() === path.resolve(row.file_path))
+        throw errors.conflict('Activate another model before removing the loaded one');
+      await models.delete(row.id);
+      const inside = path.resolve(row.file_path).startsWith(path.resolve(modelsDir) + path.sep);
+      if (inside) rmSync(row.file_path, { force: true });
+      return { deleted_file: inside };
+    },
+
+    /** The model to load at start: MODEL_PATH when set, else the registry's active model. */
+    startupModel: async (configuredPath: string | undefined) => {
+      if (configuredPath) return { filePath: configuredPath, name: path.basename(configuredPath, '.gguf') };
+      const active = await models.findActive();
+      return active && existsSync(active.file_path)
+        ? { filePath: active.file_path, name: active.name }
+        : undefined;
+    },
+  };
+}
+
+/** The model registry's shape. */
+export type ModelRegistry = ReturnType<typeof createModelRegistry>;

@@ -1,0 +1,84 @@
+/**
+ * The provider contract: types only. Local llama.cpp and remote OpenAI-compatible servers implement it;
+ * domain code sees nothing else of them.
+ */
+
+/** One message of a chat, in the order the model should read it. */
+export interface ChatMessage {
+  readonly role: 'system' | 'user' | 'assistant';
+  readonly content: string;
+}
+
+/** Sampling and stopping settings, named as llama.cpp server and vLLM accept them. */
+export interface GenerationOptions {
+  readonly temperature?: number;
+  readonly topP?: number;
+  readonly topK?: number;
+  readonly maxTokens?: number;
+  readonly stop?: readonly string[];
+  readonly seed?: number;
+  /** Keep generating past end-of-generation tokens until maxTokens (benchmarks need it). */
+  readonly ignoreEos?: boolean;
+}
+
+/** A generation request. */
+export interface GenerationRequest {
+  readonly messages: readonly ChatMessage[];
+  readonly options?: GenerationOptions;
+  /** Conversation identity: lets the engine reuse the KV cache of this conversation's previous turn. */
+  readonly cacheKey?: string;
+}
+
+/** Token counts of one generation. */
+export interface Usage {
+  readonly promptTokens: number;
+  readonly completionTokens: number;
+  /** Prompt tokens actually evaluated (the rest came from the reused prefix). */
+  readonly evaluatedPromptTokens: number;
+}
+
+/** Why a generation ended. */
+export type FinishReason = 'stop' | 'length' | 'abort';
+
+/** A stream is a discriminated union of parts; the last part is always `finish`. */
+export type StreamPart =
+  | { readonly type: 'text-delta'; readonly text: string }
+  | { readonly type: 'reasoning-delta'; readonly text: string }
+  | {
+      readonly type: 'finish';
+      readonly reason: FinishReason;
+      readonly usage: Usage;
+      /** Messages dropped from the start of the history to fit the context window. */
+      readonly droppedMessages: number;
+    };
+
+/** What a loaded model is. */
+export interface ModelInfo {
+  readonly id: string;
+  readonly filePath?: string;
+  readonly architecture?: string;
+  readonly contextSize: number;
+  readonly parallelSequences: number;
+  readonly sizeBytes?: number;
+  readonly chatTemplate?: string;
+}
+
+/** Engine load and queue figures for health and admin views. */
+export interface EngineStatus {
+  readonly loaded: boolean;
+  readonly model?: ModelInfo;
+  readonly activeSequences: number;
+  readonly queuedRequests: number;
+}
+
+/** A chat model. `stream` yields parts and ends with `finish`; aborting the signal stops generation. */
+export interface LanguageModel {
+  /** Streams one answer. Throws AppError MODEL_BUSY (503, Retry-After) when the wait queue is full. */
+  stream(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<StreamPart>;
+  /** Throws MODEL_NOT_LOADED or MODEL_BUSY (503, Retry-After) now, before any work, when a request could not be served. */
+  admit(): void;
+  /** Counts tokens of a text with the model's tokenizer. */
+  countTokens(text: string): Promise<number>;
+  /** Current model and queue state. */
+  status(): EngineStatus;
+}

@@ -1,0 +1,172 @@
+import {
+  LlamaText,
+  type ChatHistoryItem,
+  type ChatWrapper,
+  type LlamaContextSequence,
+  type LlamaModel,
+  type Token,
+} from 'node-llama-cpp';
+import { AppError } from '../../../shared/errors.js';
+import type { ChatMessage, FinishReason, GenerationRequest, StreamPart } from '../language-model.js';
+import { ReasoningSplitter } from '../reasoning-splitter.js';
+import { StopDetector } from '../stop-detector.js';
+import type { BatchScheduler } from './batch-scheduler.js';
+import { TokenTextDecoder } from './token-text.js';
+
+/** Everything one generation needs. */
+export interface GenerationJob {
+  readonly model: LlamaModel;
+  readonly sequence: LlamaContextSequence;
+  readonly chatWrapper: ChatWrapper;
+  readonly scheduler: BatchScheduler;
+  readonly request: GenerationRequest;
+  readonly defaults: { readonly temperature: number; readonly topP: number; readonly maxTokens: number };
+  readonly signal?: AbortSignal;
+}
+
+/** A rendered prompt that fits the context window. */
+interface FittedPrompt {
+  readonly tokens: Token[];
+  readonly stops: string[];
+  readonly startsInReasoning: boolean;
+  readonly droppedMessages: number;
+  readonly maxTokens: number;
+}
+
+/** Generates on one sequence: reuses the cached prefix, streams deltas, honours stops, limits and aborts. */
+export async function* generateOnSequence(job: GenerationJob): AsyncGenerator<StreamPart> {
+  const { model, sequence, request, defaults, signal, scheduler } = job;
+  const options = request.options ?? {};
+  const prompt = fitPrompt(job, options.maxTokens ?? defaults.maxTokens);
+  const reused = await reusePrefix(sequence, prompt.tokens);
+  const decoder = new TokenTextDecoder(model);
+  const splitter = new ReasoningSplitter(prompt.startsInReasoning);
+  const stopper = new StopDetector(prompt.stops);
+  let completionTokens = 0;
+  let reason: FinishReason = 'stop';
+
+  const tokens = sequence.evaluate(prompt.tokens.slice(reused), {
+    temperature: options.temperature ?? defaults.temperature,
+    topP: options.topP ?? defaults.topP,
+    ...(options.topK !== undefined && { topK: options.topK }),
+    ...(options.seed !== undefined && { seed: options.seed }),
+    yieldEogToken: options.ignoreEos === true,
+  });
+  scheduler.enter();
+  try {
+    for (;;) {
+      if (signal?.aborted) {
+        reason = 'abort';
+        break;
+      }
+      scheduler.willQueue();
+      const next = await tokens.next();
+      if (next.done) break;
+      completionTokens += 1;
+      if (!model.isEogToken(next.value)) {
+        const visible = stopper.push(decoder.push(next.value));
+        for (const piece of splitter.push(visible)) yield toPart(piece);
+        if (stopper.triggered) break;
+      }
+      if (completionTokens >= prompt.maxTokens) {
+        reason = 'length';
+        break;
+      }
+    }
+  } finally {
+    scheduler.leave();
+    await tokens.return();
+  }
+  if (signal?.aborted) reason = 'abort';
+  for (const piece of [...splitter.push(stopper.flush()), ...splitter.end()]) yield toPart(piece);
+  yield {
+    type: 'finish',
+    reason,
+    droppedMessages: prompt.droppedMessages,
+    usage: {
+      promptTokens: prompt.tokens.length,
+      completionTokens,
+      evaluatedPromptTokens: prompt.tokens.length - reused,
+    },
+  };
+}
+
+function toPart(piece: { kind: 'text' | 'reasoning'; text: string }): StreamPart {
+  return piece.kind === 'text'
+    ? { type: 'text-delta', text: piece.text }
+    : { type: 'reasoning-delta', text: piece.text };
+}
+
+/**
+ * Renders the chat with the model's own template. When it does not fit, the oldest turns are dropped
+ * (system messages and the newest user message are always kept); if even that is too long, 400.
+ */
+function fitPrompt(job: GenerationJob, requestedMaxTokens: number): FittedPrompt {
+  const contextSize = job.sequence.contextSize;
+  const reserve = Math.min(requestedMaxTokens, Math.floor(contextSize / 4));
+  const messages = [...job.request.messages];
+  let dropped = 0;
+  for (;;) {
+    const rendered = render(job, messages);
+    if (rendered.tokens.length + reserve <= contextSize) {
+      const room = contextSize - rendered.tokens.length;
+      return {
+        ...rendered,
+        droppedMessages: dropped,
+        maxTokens: Math.max(1, Math.min(requestedMaxTokens, room)),
+      };
+    }
+    const oldest = messages.findIndex(
+      (message, index) => message.role !== 'system' && index < messages.length - 1,
+    );
+    if (oldest < 0) {
+      throw new AppError(
+        'CONTEXT_LENGTH_EXCEEDED',
+        `The message is ${rendered.tokens.length} tokens; the model's context window holds ${contextSize} ` +
+          `including ${reserve} reserved for the answer. Shorten the message.`,
+        { details: { prompt_tokens: rendered.tokens.length, context_size: contextSize } },
+      );
+    }
+    messages.splice(oldest, 1);
+    dropped += 1;
+  }
+}
+
+function render(job: GenerationJob, messages: readonly ChatMessage[]) {
+  const history: ChatHistoryItem[] = messages.map((message) =>
+    message.role === 'system'
+      ? { type: 'system', text: message.content }
+      : message.role === 'user'
+        ? { type: 'user', text: message.content }
+        : { type: 'model', response: [message.content] },
+  );
+  history.push({ type: 'model', response: [] });
+  const state = job.chatWrapper.generateContextState({ chatHistory: history });
+  const textStops = state.stopGenerationTriggers
+    .map((trigger) => LlamaText(trigger).values)
+    .filter((values) => values.every((value) => typeof value === 'string'))
+    .map((values) => values.join(''))
+    .filter((stop) => stop.length > 0);
+  const promptText = state.contextText.toString();
+  return {
+    tokens: state.contextText.tokenize(job.model.tokenizer),
+    stops: [...textStops, ...(job.request.options?.stop ?? [])],
+    startsInReasoning: /<think>\s*$/.test(promptText),
+  };
+}
+
+/**
+ * Keeps the longest prefix of the sequence's KV cache that matches the new prompt and returns its
+ * length; at least the last prompt token is always re-evaluated so there are logits to sample from.
+ */
+async function reusePrefix(sequence: LlamaContextSequence, tokens: Token[]): Promise<number> {
+  const common = Math.min(sequence.compareContextTokens(tokens).firstDifferentIndex, tokens.length - 1);
+  if (common <= 0) {
+    if (sequence.nextTokenIndex > 0) await sequence.clearHistory();
+    return 0;
+  }
+  if (common < sequence.nextTokenIndex) {
+    await sequence.eraseContextTokenRanges([{ start: common, end: sequence.nextTokenIndex }]);
+  }
+  return common;
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { AppError } from '../../../shared/errors.js';
+import { SlotPool } from './slot-pool.js';
+
+describe('SlotPool', () => {
+  it('gives a conversation back the slot that holds its cache', async () => {
+    const pool = new SlotPool(['a', 'b'], 4);
+    const first = await pool.acquire('conversation-1');
+    first.cacheKey = 'conversation-1';
+    pool.release(first);
+    const other = await pool.acquire('conversation-2');
+    other.cacheKey = 'conversation-2';
+    pool.release(other);
+    expect((await pool.acquire('conversation-1')).resource).toBe(first.resource);
+  });
+
+  it('queues beyond capacity, serves FIFO, and answers MODEL_BUSY with Retry-After when the queue is full', async () => {
+    const pool = new SlotPool(['only'], 1, 3);
+    const held = await pool.acquire('x');
+    const waiting = pool.acquire('y');
+    const rejected = await pool.acquire('z').catch((error: unknown) => error);
+    expect(rejected).toBeInstanceOf(AppError);
+    expect((rejected as AppError).code).toBe('MODEL_BUSY');
+    expect((rejected as AppError).status).toBe(503);
+    expect((rejected as AppError).retryAfterSeconds).toBe(3);
+    expect(pool.queued).toBe(1);
+    pool.release(held);
+    expect((await waiting).resource).toBe('only');
+  });
+
+  it('drops an aborted waiter from the queue', async () => {
+    const pool = new SlotPool(['only'], 2);
+    await pool.acquire(undefined);
+    const controller = new AbortController();
+    const waiting = pool.acquire(undefined, controller.signal);
+    controller.abort(new Error('client left'));
+    await expect(waiting).rejects.toThrow('client left');
+    expect(pool.queued).toBe(0);
+  });
+});

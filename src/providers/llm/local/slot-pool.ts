@@ -1,0 +1,115 @@
+import { AppError } from '../../../shared/errors.js';
+
+/** A reusable worker (a context sequence) that remembers whose conversation its cache holds. */
+export interface Slot<T> {
+  readonly resource: T;
+  /** The conversation whose tokens this slot's KV cache holds. */
+  cacheKey?: string;
+  busy: boolean;
+  lastUsed: number;
+}
+
+interface Waiter<T> {
+  readonly cacheKey?: string;
+  readonly resolve: (slot: Slot<T>) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/**
+ * Hands out a fixed set of slots with a bounded FIFO wait queue. A conversation gets back the slot
+ * that still holds its cache when that slot is free; otherwise an empty or least recently used one.
+ */
+export class SlotPool<T> {
+  private readonly slots: Slot<T>[];
+  private readonly waiters: Waiter<T>[] = [];
+  private clock = 0;
+
+  constructor(
+    resources: readonly T[],
+    private readonly queueLimit: number,
+    /** Seconds a client is told to wait when the queue is full. */
+    private readonly retryAfterSeconds = 2,
+  ) {
+    this.slots = resources.map((resource) => ({ resource, busy: false, lastUsed: 0 }));
+  }
+
+  /** Busy slots. */
+  get active(): number {
+    return this.slots.filter((slot) => slot.busy).length;
+  }
+
+  /** Requests waiting for a slot. */
+  get queued(): number {
+    return this.waiters.length;
+  }
+
+  /** All slots (for disposal). */
+  get all(): readonly Slot<T>[] {
+    return this.slots;
+  }
+
+  /** Throws MODEL_BUSY when no slot is free and the queue is full. */
+  checkCapacity(): void {
+    if (this.slots.every((slot) => slot.busy) && this.waiters.length >= this.queueLimit) throw this.busy();
+  }
+
+  /** Waits for a slot; rejects with MODEL_BUSY when the queue is full, or with the signal's reason. */
+  acquire(cacheKey: string | undefined, signal?: AbortSignal): Promise<Slot<T>> {
+    signal?.throwIfAborted();
+    const free = this.pickFree(cacheKey);
+    if (free) return Promise.resolve(this.take(free, cacheKey));
+    if (this.waiters.length >= this.queueLimit) {
+      return Promise.reject(this.busy());
+    }
+    return new Promise((resolve, reject) => {
+      const waiter: Waiter<T> = { cacheKey, resolve, reject };
+      this.waiters.push(waiter);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          const index = this.waiters.indexOf(waiter);
+          if (index >= 0) this.waiters.splice(index, 1);
+          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Returns a slot; the first waiter (if any) gets it at once. */
+  release(slot: Slot<T>): void {
+    slot.busy = false;
+    slot.lastUsed = ++this.clock;
+    const waiter = this.waiters.shift();
+    if (waiter) waiter.resolve(this.take(slot, waiter.cacheKey));
+  }
+
+  /** Forgets which conversation a slot's cache holds (after its cache was cleared or is unreliable). */
+  forget(slot: Slot<T>): void {
+    slot.cacheKey = undefined;
+  }
+
+  private busy(): AppError {
+    return new AppError('MODEL_BUSY', 'The model is busy; try again shortly', {
+      retryable: true,
+      retryAfterSeconds: this.retryAfterSeconds,
+    });
+  }
+
+  private pickFree(cacheKey: string | undefined): Slot<T> | undefined {
+    const free = this.slots.filter((slot) => !slot.busy);
+    if (free.length === 0) return undefined;
+    const own = cacheKey === undefined ? undefined : free.find((slot) => slot.cacheKey === cacheKey);
+    return (
+      own ??
+      free.find((slot) => slot.cacheKey === undefined) ??
+      free.sort((a, b) => a.lastUsed - b.lastUsed)[0]
+    );
+  }
+
+  private take(slot: Slot<T>, cacheKey: string | undefined): Slot<T> {
+    slot.busy = true;
+    if (slot.cacheKey !== cacheKey) slot.cacheKey = undefined;
+    return slot;
+  }
+}

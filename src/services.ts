@@ -1,0 +1,79 @@
+import type { Config } from './config/config.js';
+import type { DatabaseHandle } from './db/database.js';
+import { createApiKeyRepository } from './modules/auth/api-key.repository.js';
+import { createAuthSessionRepository } from './modules/auth/auth-session.repository.js';
+import { createAuthService } from './modules/auth/auth.service.js';
+import { createTokenSigner } from './modules/auth/tokens.js';
+import { createChatService } from './modules/chat/chat.service.js';
+import { createConversationRepository } from './modules/chat/conversation.repository.js';
+import { createModelRepository } from './modules/models/model.repository.js';
+import { createModelRegistry } from './modules/models/model-registry.service.js';
+import { createPromptRepository } from './modules/prompts/prompt.repository.js';
+import { createPromptsService } from './modules/prompts/prompts.service.js';
+import { createUserRepository } from './modules/users/user.repository.js';
+import { createUsersService } from './modules/users/users.service.js';
+import type { LocalEngine } from './providers/llm/local/local-engine.js';
+import { createMemoryRateLimiter, type RateLimiter } from './providers/rate-limit/rate-limiter.js';
+
+/** Outside parts the services are built on; tests pass their own. */
+export interface Dependencies {
+  readonly database: DatabaseHandle;
+  readonly engine: LocalEngine;
+  readonly jwtSecret: string;
+  readonly clock?: () => Date;
+  readonly limiter?: RateLimiter;
+}
+
+/** Builds every repository and service once: the composition root shared by HTTP and CLI. */
+export function createServices(config: Config, dependencies: Dependencies) {
+  const { database, engine } = dependencies;
+  const db = database.db;
+  const clock = dependencies.clock ?? (() => new Date());
+  const limiter = dependencies.limiter ?? createMemoryRateLimiter();
+  const repositories = {
+    users: createUserRepository(db),
+    sessions: createAuthSessionRepository(db),
+    apiKeys: createApiKeyRepository(db),
+    prompts: createPromptRepository(db),
+    conversations: createConversationRepository(db),
+    models: createModelRepository(db),
+  };
+  const users = createUsersService({ users: repositories.users, sessions: repositories.sessions, clock });
+  const auth = createAuthService({
+    ...repositories,
+    signer: createTokenSigner(dependencies.jwtSecret, config.auth.accessTokenMinutes * 60, clock),
+    limiter,
+    policy: config.auth,
+    clock,
+  });
+  const prompts = createPromptsService({ prompts: repositories.prompts, clock });
+  const chat = createChatService({
+    conversations: repositories.conversations,
+    prompts,
+    model: engine,
+    clock,
+  });
+  const modelRegistry = createModelRegistry({
+    models: repositories.models,
+    engine,
+    modelsDir: config.storage.modelsDir,
+    clock,
+  });
+  return {
+    config,
+    database,
+    engine,
+    limiter,
+    clock,
+    repositories,
+    users,
+    auth,
+    prompts,
+    chat,
+    modelRegistry,
+    startedAt: clock(),
+  };
+}
+
+/** Everything routes and commands can use. */
+export type Services = ReturnType<typeof createServices>;
