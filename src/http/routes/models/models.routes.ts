@@ -35,15 +35,13 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: { tags, body: RegisterModelBody, response: { 201: RegisteredModel, ...authErrors } },
     },
     async (request, reply) =>
-      reply
-        .status(201)
-        .send(
-          await modelRegistry.register({
-            name: request.body.name,
-            filePath: request.body.file_path,
-            kind: request.body.kind,
-          }),
-        ),
+      reply.status(201).send(
+        await modelRegistry.register({
+          name: request.body.name,
+          filePath: request.body.file_path,
+          kind: request.body.kind,
+        }),
+      ),
   );
 
   app.post(
