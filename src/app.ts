@@ -56,6 +56,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       security: [{ bearer: [] }],
     },
   });
+  // Swagger UI's own routes are documentation: public, like /openapi.json.
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+  });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(websocket, { options: { maxPayload: 1_048_576 } });
   await app.register(authPlugin, { auth: services.auth });

@@ -67,6 +67,15 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
   }
 }
 
+/** The one-time notice for a generated first-run admin password, or undefined when there is none. */
+export function adminNotice(admin: AdminBootstrapResult): string | undefined {
+  if (!admin.created || !admin.generatedPassword) return undefined;
+  return (
+    `\n  First run: created admin ${admin.email} (username: admin)\n  Temporary password: ${admin.generatedPassword}\n` +
+    `  (also saved to ${admin.passwordFile}; you must change it at first login)\n\n`
+  );
+}
+
 async function openDatabase(config: Config): Promise<DatabaseHandle> {
   if (!config.storage.sqlitePath) {
     throw new Error(

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { buildApp } from './app.js';
-import { startRuntime } from './bootstrap.js';
+import { adminNotice, startRuntime } from './bootstrap.js';
 import { loadConfig } from './config/config.js';
 
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
@@ -33,11 +33,9 @@ function announceAdmin(
   admin: Awaited<ReturnType<typeof startRuntime>>['admin'],
   log: { warn: (message: string) => void },
 ) {
-  if (!admin.created || !admin.generatedPassword) return;
+  const notice = adminNotice(admin);
+  if (!notice) return;
   // Printed once, on the first start only; also saved 0600 so it survives a lost terminal.
-  process.stderr.write(
-    `\n  First run: created admin ${admin.email}\n  Temporary password: ${admin.generatedPassword}\n` +
-      `  (also saved to ${admin.passwordFile}; you must change it at first login)\n\n`,
-  );
-  log.warn(`Initial admin password written to ${admin.passwordFile}`);
+  process.stderr.write(notice);
+  log.warn(`Initial admin password written to ${admin.created ? admin.passwordFile : ''}`);
 }

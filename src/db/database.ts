@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
@@ -21,7 +21,11 @@ export interface DatabaseHandle {
 
 /** Opens the SQLite file (WAL mode, foreign keys on) and applies pending migrations. */
 export async function openSqliteDatabase(filePath: string): Promise<DatabaseHandle> {
-  if (filePath !== ':memory:') mkdirSync(path.dirname(filePath), { recursive: true });
+  if (filePath !== ':memory:') {
+    mkdirSync(path.dirname(filePath), { recursive: true });
+    // The database holds password hashes and chats: owner-only. SQLite gives -wal/-shm the same mode.
+    if (!existsSync(filePath)) writeFileSync(filePath, '', { mode: 0o600 });
+  }
   const sqlite = new SQLite(filePath);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');

@@ -226,7 +226,7 @@ async function wsChat(token: string, frame: unknown): Promise<any[]> {
   await new Promise<void>((resolve, reject) => {
     socket.on('open', () => socket.send(JSON.stringify(frame)));
     socket.on('message', (data) => {
-      const parsed = JSON.parse(String(data));
+      const parsed = JSON.parse((data as Buffer).toString('utf8'));
       frames.push(parsed);
       if (parsed.done) resolve();
     });

@@ -75,6 +75,17 @@ export function createModelRegistry(dependencies: {
       return presentModel((await models.find(row.id))!, loadedPath());
     },
 
+    /** Marks a model active without loading it (the CLI, while the server is stopped); used at next start. */
+    setActive: async (idOrName: string) => {
+      const row = await requireModel(idOrName);
+      if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated', 'id');
+      await models.activate(row.id);
+      return presentModel((await models.find(row.id))!, loadedPath());
+    },
+
+    /** Whether a chat model is marked active. */
+    hasActive: async () => (await models.findActive()) !== undefined,
+
     /** Unregisters a model and deletes its file when it lives in MODELS_DIR. The loaded model cannot be removed. */
     remove: async (idOrName: string) => {
       const row = await requireModel(idOrName);

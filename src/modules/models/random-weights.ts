@@ -42,7 +42,10 @@ export class SeededRandom {
       w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
       words[index] = w;
     }
-    Object.assign(this, { x, y, z, w });
+    this.x = x;
+    this.y = y;
+    this.z = z;
+    this.w = w;
   }
 }
 

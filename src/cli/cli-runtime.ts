@@ -1,0 +1,47 @@
+import path from 'node:path';
+import { adminNotice, startRuntime, type Runtime } from '../bootstrap.js';
+import { loadConfig, type Config } from '../config/config.js';
+
+/** Loads config the same way the server does (environment plus ./.env). */
+export function cliConfig(): Config {
+  return loadConfig(process.env, { dotenvPath: path.resolve('.env') });
+}
+
+/** Runs `work` with services started (model not loaded unless asked), then closes them. */
+export async function withRuntime<T>(
+  work: (runtime: Runtime) => Promise<T>,
+  options: { loadModel?: boolean } = {},
+): Promise<T> {
+  const runtime = await startRuntime(cliConfig(), { loadModel: options.loadModel ?? false });
+  const notice = adminNotice(runtime.admin);
+  if (notice) process.stderr.write(notice);
+  try {
+    return await work(runtime);
+  } finally {
+    await runtime.close();
+  }
+}
+
+/** Prints rows as an aligned plain-text table. */
+export function printTable(rows: Record<string, unknown>[]): void {
+  if (rows.length === 0) {
+    process.stdout.write('(none)\n');
+    return;
+  }
+  const columns = Object.keys(rows[0]!);
+  const cells = rows.map((row) => columns.map((column) => formatCell(row[column])));
+  const widths = columns.map((column, index) =>
+    Math.max(column.length, ...cells.map((row) => row[index]!.length)),
+  );
+  const line = (values: string[]) =>
+    values
+      .map((value, index) => value.padEnd(widths[index]!))
+      .join('  ')
+      .trimEnd();
+  process.stdout.write(`${line(columns)}\n${cells.map(line).join('\n')}\n`);
+}
+
+function formatCell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+}

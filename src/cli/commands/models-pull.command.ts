@@ -1,0 +1,189 @@
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Command } from 'commander';
+import { listCatalog, type CatalogEntry } from '../../modules/models/model-catalog.js';
+import {
+  downloadModel,
+  resolvePullTarget,
+  type DownloadModelResult,
+  type PullTarget,
+} from '../../modules/models/model-download.js';
+import { AppError } from '../../shared/errors.js';
+
+/** A verified download, with the catalogue entry when it was pulled by name. */
+export interface PulledModel extends DownloadModelResult {
+  /** The catalogue entry the file came from; undefined for direct URLs. */
+  entry?: CatalogEntry;
+}
+
+/** What the `models pull` and `models catalog` commands need from the rest of the CLI. */
+export interface ModelsPullCommandOptions {
+  /** Folder models are saved in; read when the command runs, after config has loaded. */
+  modelsDir: () => string;
+  /** Called after a verified download, e.g. to register the model so the server can load it. */
+  onDownloaded?: (result: PulledModel) => Promise<void>;
+}
+
+interface PullFlags {
+  sha256?: string;
+  force?: boolean;
+}
+
+/** Adds `pull <name-or-url>` and `catalog` to the `models` command. */
+export function registerModelsPullCommand(models: Command, options: ModelsPullCommandOptions): void {
+  models
+    .command('pull')
+    .description('Download a GGUF model by catalogue name or URL; an interrupted pull resumes')
+    .argument('<name-or-url>', "a name from 'models catalog', or an http(s) URL of a .gguf file")
+    .option('--sha256 <hex>', 'SHA-256 the file must have (catalogue models are already pinned)')
+    .option('--force', 'download again even when the file is already there')
+    .action(async (nameOrUrl: string, flags: PullFlags) => {
+      try {
+        await pull(nameOrUrl, flags, options);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const hint = error.retryable ? ' Run the same command again to resume.' : '';
+        process.stderr.write(`error: ${error.message}.${hint}\n`);
+        process.exitCode = 1;
+      }
+    });
+  models
+    .command('catalog')
+    .description("List the recommended models 'models pull' knows by name")
+    .action(() => {
+      process.stdout.write(formatCatalog(listCatalog()));
+    });
+}
+
+async function pull(nameOrUrl: string, flags: PullFlags, options: ModelsPullCommandOptions): Promise<void> {
+  const target = withExpectedHash(resolvePullTarget(nameOrUrl), flags.sha256);
+  const destinationDir = options.modelsDir();
+  const filePath = path.join(destinationDir, target.fileName);
+  if (existsSync(filePath) && !flags.force) {
+    process.stdout.write(`${filePath} is already downloaded; pass --force to download it again.\n`);
+    return;
+  }
+  const result = await downloadWithProgress(target, destinationDir);
+  if (!result) return;
+  process.stdout.write(`Saved ${result.filePath} (${formatBytes(result.sizeBytes)})\n`);
+  const verdict = target.expectedSha256 ? 'verified' : 'recorded, no published hash to check against';
+  process.stdout.write(`sha256 ${result.sha256} (${verdict})\n`);
+  await options.onDownloaded?.({ ...result, entry: target.entry });
+}
+
+function withExpectedHash(target: PullTarget, sha256: string | undefined): PullTarget {
+  if (sha256 === undefined) return target;
+  const wanted = sha256.trim().toLowerCase();
+  if (target.expectedSha256 !== undefined && target.expectedSha256 !== wanted) {
+    throw new AppError(
+      'VALIDATION_ERROR',
+      `--sha256 differs from the catalogue pin ${target.expectedSha256}`,
+    );
+  }
+  return { ...target, expectedSha256: wanted };
+}
+
+/** Runs the download behind a progress bar; Ctrl-C keeps the part file and returns undefined. */
+async function downloadWithProgress(
+  target: PullTarget,
+  destinationDir: string,
+): Promise<DownloadModelResult | undefined> {
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  // A listener stops Node exiting on the first Ctrl-C; a second one (listener gone) still kills it.
+  process.once('SIGINT', interrupt);
+  const progress = createProgressBar();
+  process.stderr.write(`Downloading ${target.fileName} from ${target.url}\n`);
+  try {
+    return await downloadModel({
+      url: target.url,
+      fileName: target.fileName,
+      expectedSha256: target.expectedSha256,
+      destinationDir,
+      signal: controller.signal,
+      onProgress: progress.update,
+    });
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    progress.stop();
+    const partPath = path.join(destinationDir, `${target.fileName}.part`);
+    const kept = existsSync(partPath) ? formatBytes(statSync(partPath).size) : 'nothing';
+    process.stderr.write(`Interrupted: kept ${kept} in ${partPath}; the next pull resumes from there.\n`);
+    process.exitCode = 130;
+    return undefined;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    progress.stop();
+  }
+}
+
+interface ProgressBar {
+  update: (receivedBytes: number, totalBytes: number | undefined) => void;
+  stop: () => void;
+}
+
+const SPEED_WINDOW_MS = 5000;
+
+/** A cli-progress bar showing bytes, speed over the last few seconds, and ETA. */
+function createProgressBar(): ProgressBar {
+  const bar = new cliProgress.SingleBar({
+    format: ' {bar} {percentage}% | {receivedText} / {totalText} | {speed} | ETA {eta_formatted}',
+    hideCursor: true,
+    etaBuffer: 100,
+    fps: 5,
+  });
+  const samples: { at: number; bytes: number }[] = [];
+  let started = false;
+  const update = (receivedBytes: number, totalBytes: number | undefined): void => {
+    const now = Date.now();
+    samples.push({ at: now, bytes: receivedBytes });
+    while (samples.length > 2 && (samples[0]?.at ?? now) < now - SPEED_WINDOW_MS) samples.shift();
+    const first = samples[0] ?? { at: now, bytes: receivedBytes };
+    const seconds = (now - first.at) / 1000;
+    const speed = seconds > 0 ? `${formatBytes((receivedBytes - first.bytes) / seconds)}/s` : '…';
+    const payload = {
+      receivedText: formatBytes(receivedBytes),
+      totalText: totalBytes === undefined ? '?' : formatBytes(totalBytes),
+      speed,
+    };
+    if (!started) bar.start(totalBytes ?? 0, receivedBytes, payload);
+    else bar.update(receivedBytes, payload);
+    started = true;
+  };
+  return { update, stop: () => bar.stop() };
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+
+function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit] ?? 'B'}`;
+}
+
+/** The catalogue as an aligned text table, one model per row. */
+function formatCatalog(entries: readonly CatalogEntry[]): string {
+  const header = ['NAME', 'KIND', 'SIZE', 'RAM@4K', 'LICENCE', 'DESCRIPTION'];
+  const rows = entries.map((entry) => [
+    entry.name,
+    entry.reasoning ? `${entry.kind}, reasoning` : entry.kind,
+    `${entry.sizeApproximate ? '~' : ''}${formatBytes(entry.sizeBytes)}`,
+    formatBytes(entry.ramEstimateMiB * 1024 * 1024),
+    entry.licence,
+    entry.description,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const format = (cells: string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [format(header), ...rows.map(format)].join('\n') + '\n';
+}

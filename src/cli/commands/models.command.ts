@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { cliConfig, printTable, withRuntime } from '../cli-runtime.js';
+import { registerModelsPullCommand } from './models-pull.command.js';
+
+/** `privatestack models list|pull|catalog|use|rm`: the model registry from the shell. */
+export function registerModelsCommand(program: Command): Command {
+  const models = program.command('models').description('Download, list, choose and remove GGUF models');
+
+  models
+    .command('list')
+    .description('List registered models')
+    .action(async () => {
+      await withRuntime(async ({ services }) => {
+        printTable(
+          (await services.modelRegistry.list()).map((model) => ({
+            name: model.name,
+            kind: model.kind,
+            active: model.is_active ? '*' : '',
+            size_mib: model.size_bytes === null ? '' : (model.size_bytes / 1_048_576).toFixed(0),
+            present: model.present ? 'yes' : 'MISSING',
+            sha256: model.sha256?.slice(0, 12) ?? '',
+            file: model.file_path,
+          })),
+        );
+      });
+    });
+
+  registerModelsPullCommand(models, {
+    modelsDir: () => cliConfig().storage.modelsDir,
+    onDownloaded: async (result) => {
+      await withRuntime(async ({ services }) => {
+        const name = result.entry?.name ?? result.filePath.replace(/^.*\//, '').replace(/\.gguf$/, '');
+        const kind = result.entry?.kind ?? 'chat';
+        await services.modelRegistry.register({
+          name,
+          filePath: result.filePath,
+          sha256: result.sha256,
+          sourceUrl: result.entry?.url,
+          kind,
+        });
+        if (kind === 'chat' && !(await services.modelRegistry.hasActive()))
+          await services.modelRegistry.setActive(name);
+        process.stdout.write(`registered as ${name}; start with it: privatestack models use ${name}\n`);
+      });
+    },
+  });
+
+  models
+    .command('use')
+    .argument('<name>')
+    .description(
+      'Make a registered chat model the one the server loads at start (admins can also switch live via the API)',
+    )
+    .action(async (name: string) => {
+      await withRuntime(async ({ services }) => {
+        const model = await services.modelRegistry.setActive(name);
+        process.stdout.write(`${model.name} is now the active model\n`);
+      });
+    });
+
+  models
+    .command('rm')
+    .argument('<name>')
+    .description('Unregister a model and delete its file if it lives in MODELS_DIR')
+    .action(async (name: string) => {
+      await withRuntime(async ({ services }) => {
+        const result = await services.modelRegistry.remove(name);
+        process.stdout.write(`${name} removed${result.deleted_file ? ' (file deleted)' : ''}\n`);
+      });
+    });
+  return models;
+}

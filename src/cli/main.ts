@@ -1,0 +1,41 @@
+import { Command } from 'commander';
+import { ConfigError } from '../config/config.js';
+import { main as serve } from '../main.js';
+import { AppError } from '../shared/errors.js';
+import { VERSION } from '../version.js';
+import { registerChatCommand } from './commands/chat.command.js';
+import { registerDoctorCommand } from './commands/doctor.command.js';
+import { registerModelsCommand } from './commands/models.command.js';
+import { registerUsersCommand } from './commands/users.command.js';
+
+/** Builds the `privatestack` command line. */
+export function buildProgram(): Command {
+  const program = new Command('privatestack')
+    .version(VERSION)
+    .description('PrivateStack: a private, self-hosted LLM platform');
+  program.command('serve').description('Start the HTTP server (default command)').action(serve);
+  registerUsersCommand(program);
+  registerModelsCommand(program);
+  registerChatCommand(program);
+  registerDoctorCommand(program);
+  return program;
+}
+
+/** Runs the CLI; errors print one clear line instead of a stack trace. */
+export async function runCli(argv: string[]): Promise<void> {
+  const args = argv.length <= 2 ? [...argv, 'serve'] : argv;
+  try {
+    await buildProgram().parseAsync(args);
+  } catch (error) {
+    const message =
+      error instanceof ConfigError || error instanceof AppError || error instanceof Error
+        ? error.message
+        : String(error);
+    process.stderr.write(`error: ${message}\n`);
+    process.exitCode = 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts')) {
+  await runCli(process.argv);
+}

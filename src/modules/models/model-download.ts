@@ -1,0 +1,307 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, rename, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
+import { AppError } from '../../shared/errors.js';
+import { findCatalogEntry, listCatalog, type CatalogEntry } from './model-catalog.js';
+
+/** Options for downloadModel. */
+export interface DownloadModelOptions {
+  /** http(s) URL of the file; redirects are followed. */
+  url: string;
+  /** Folder the model is saved in; created when missing. */
+  destinationDir: string;
+  /** Name to save under; defaults to the last segment of the URL path. */
+  fileName?: string;
+  /** Hex SHA-256 the finished file must have; a mismatch deletes the download. */
+  expectedSha256?: string;
+  /** Aborting stops the transfer and keeps the `.part` file for a later resume. */
+  signal?: AbortSignal;
+  /** Called as bytes arrive, counting bytes already on disk from an earlier attempt. */
+  onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
+  /** fetch to use; tests and proxies can replace the global one. */
+  fetchImpl?: typeof fetch;
+  /** Extra request headers, e.g. `Authorization` for gated Hugging Face repositories. */
+  headers?: Record<string, string>;
+}
+
+/** A finished, verified download. */
+export interface DownloadModelResult {
+  /** Absolute path of the final file. */
+  filePath: string;
+  /** Lower-case hex SHA-256 of the whole file, computed while downloading. */
+  sha256: string;
+  /** Size of the file in bytes. */
+  sizeBytes: number;
+  /** True when bytes from an earlier interrupted attempt were kept. */
+  resumed: boolean;
+}
+
+/** What `models pull` should fetch for a catalogue name or a direct URL. */
+export interface PullTarget {
+  /** URL to download. */
+  url: string;
+  /** Name to save the file under. */
+  fileName: string;
+  /** Pinned hash from the catalogue, when it has one. */
+  expectedSha256?: string;
+  /** The catalogue entry the target came from, when it did. */
+  entry?: CatalogEntry;
+}
+
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+
+/** Downloads to `<file>.part`, resuming it with a Range request, then verifies and renames atomically. */
+export async function downloadModel(options: DownloadModelOptions): Promise<DownloadModelResult> {
+  const url = parseHttpUrl(options.url);
+  const fileName = checkFileName(options.fileName ?? fileNameFromUrl(url));
+  const expected = options.expectedSha256 === undefined ? undefined : checkSha256(options.expectedSha256);
+  await mkdir(options.destinationDir, { recursive: true });
+  const filePath = path.resolve(options.destinationDir, fileName);
+  const partPath = `${filePath}.part`;
+
+  const outcome = await attempt({ options, url, partPath }, await sizeOf(partPath));
+  if (expected !== undefined && outcome.sha256 !== expected) {
+    await removeIfPresent(partPath);
+    const actual = outcome.sha256;
+    throw new AppError('INTEGRITY_ERROR', `${fileName} has SHA-256 ${actual}, expected ${expected}`, {
+      details: { expected, actual },
+    });
+  }
+  await rename(partPath, filePath);
+  return { filePath, ...outcome };
+}
+
+/** Resolves `models pull` input: a catalogue name, or an http(s) URL of a `.gguf` file. */
+export function resolvePullTarget(nameOrUrl: string): PullTarget {
+  const input = nameOrUrl.trim();
+  if (input.includes('://')) {
+    const url = parseHttpUrl(input);
+    const fileName = checkFileName(fileNameFromUrl(url));
+    if (!fileName.toLowerCase().endsWith('.gguf')) {
+      throw new AppError('VALIDATION_ERROR', `The URL must point to a .gguf file, got '${fileName}'`);
+    }
+    const entry = listCatalog().find((candidate) => candidate.url === url.href);
+    return entry ? targetFor(entry) : { url: url.href, fileName };
+  }
+  const entry = findCatalogEntry(input);
+  if (!entry) {
+    throw new AppError(
+      'NOT_FOUND',
+      `No model named '${input}' in the catalogue; run 'privatestack models catalog' or pass an https URL to a .gguf file`,
+    );
+  }
+  return targetFor(entry);
+}
+
+function targetFor(entry: CatalogEntry): PullTarget {
+  return { url: entry.url, fileName: entry.fileName, expectedSha256: entry.sha256, entry };
+}
+
+type Outcome = Omit<DownloadModelResult, 'filePath'>;
+
+/** One download in progress: what every step needs to know. */
+interface Transfer {
+  readonly options: DownloadModelOptions;
+  readonly url: URL;
+  readonly partPath: string;
+}
+
+/** One HTTP request, continuing the part from `offset`; a part that cannot be continued is restarted. */
+async function attempt(transfer: Transfer, offset: number): Promise<Outcome> {
+  const response = await request(transfer, offset);
+  if (offset > 0 && response.status === 416) {
+    await response.body?.cancel();
+    // Nothing follows our bytes: the part is whole when its size is the total, else it is stale.
+    if (contentRange(response)?.total === offset) return completePart(transfer, offset);
+    return restart(transfer);
+  }
+  if (!response.ok) throw await httpError(response, transfer.url);
+  if (offset > 0 && response.status === 206) {
+    const range = contentRange(response);
+    if (range?.start === offset) return receive(transfer, response, offset, range.total);
+    await response.body?.cancel();
+    return restart(transfer);
+  }
+  // A 200 answer to a range request carries the whole file: start over from byte zero.
+  return receive(transfer, response, 0, contentLength(response));
+}
+
+async function restart(transfer: Transfer): Promise<Outcome> {
+  await removeIfPresent(transfer.partPath);
+  return attempt(transfer, 0);
+}
+
+async function request(transfer: Transfer, offset: number): Promise<Response> {
+  const { options, url } = transfer;
+  // Compressed transfer would make byte ranges and Content-Length refer to the encoded stream.
+  const headers: Record<string, string> = { 'accept-encoding': 'identity', ...options.headers };
+  if (offset > 0) headers.range = `bytes=${offset}-`;
+  try {
+    return await (options.fetchImpl ?? fetch)(url, { headers, redirect: 'follow', signal: options.signal });
+  } catch (error) {
+    throw networkError(error, url, options.signal);
+  }
+}
+
+/** Appends the response body to the part, hashing and reporting progress as it streams. */
+async function receive(
+  transfer: Transfer,
+  response: Response,
+  offset: number,
+  total: number | undefined,
+): Promise<Outcome> {
+  const { options, partPath } = transfer;
+  const hash = await hashFile(partPath, offset, options.signal);
+  let received = offset;
+  options.onProgress?.(received, total);
+  const meter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      received += chunk.length;
+      options.onProgress?.(received, total);
+      callback(null, chunk);
+    },
+  });
+  const body = response.body
+    ? Readable.fromWeb(response.body as NodeReadableStream<Uint8Array>)
+    : Readable.from([]);
+  const sink = createWriteStream(partPath, { flags: offset > 0 ? 'a' : 'w' });
+  try {
+    await pipeline(body, meter, sink, { signal: options.signal });
+  } catch (error) {
+    throw networkError(error, transfer.url, options.signal);
+  } finally {
+    // pipeline settles before the file's last write lands; a resume must see the final part size.
+    if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
+  }
+  if (total !== undefined && received !== total) {
+    throw new AppError('DOWNLOAD_FAILED', `The connection closed after ${received} of ${total} bytes`, {
+      retryable: true,
+    });
+  }
+  await flushToDisk(partPath);
+  return { sha256: hash.digest('hex'), sizeBytes: received, resumed: offset > 0 };
+}
+
+/** Hashes the bytes kept from an earlier attempt, streaming so a 2 GB part never sits in memory. */
+async function hashFile(filePath: string, length: number, signal?: AbortSignal): Promise<Hash> {
+  const hash = createHash('sha256');
+  if (length === 0) return hash;
+  for await (const chunk of createReadStream(filePath, { start: 0, end: length - 1, signal })) {
+    hash.update(chunk as Buffer);
+  }
+  return hash;
+}
+
+async function completePart(transfer: Transfer, size: number): Promise<Outcome> {
+  const hash = await hashFile(transfer.partPath, size, transfer.options.signal);
+  transfer.options.onProgress?.(size, size);
+  return { sha256: hash.digest('hex'), sizeBytes: size, resumed: true };
+}
+
+async function flushToDisk(filePath: string): Promise<void> {
+  // Without fsync a crash right after the rename could leave a renamed but empty model file.
+  const handle = await open(filePath, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function httpError(response: Response, url: URL): Promise<AppError> {
+  await response.body?.cancel();
+  const status = response.status;
+  // Server-side failures and throttling are worth retrying; 4xx answers will not change.
+  const retryable = status >= 500 || status === 408 || status === 429;
+  return new AppError('DOWNLOAD_FAILED', `Download of ${url.href} failed: HTTP ${status}`, {
+    retryable,
+    details: { upstreamStatus: status },
+  });
+}
+
+function networkError(error: unknown, url: URL, signal: AbortSignal | undefined): unknown {
+  // Aborts are the caller's decision, not a failure: surface the abort reason unchanged.
+  if (signal?.aborted) return signal.reason ?? error;
+  if (error instanceof AppError) return error;
+  return new AppError('DOWNLOAD_FAILED', `Network error while downloading from ${url.host}`, {
+    retryable: true,
+    cause: error,
+  });
+}
+
+/** Parses `Content-Range: bytes start-end/total` or `bytes * /total`; total is undefined when `*`. */
+function contentRange(response: Response): { start?: number; total?: number } | undefined {
+  const match = /^bytes (?:(\d+)-\d+|\*)\/(\d+|\*)$/.exec(
+    response.headers.get('content-range')?.trim() ?? '',
+  );
+  if (!match) return undefined;
+  return {
+    start: match[1] === undefined ? undefined : Number(match[1]),
+    total: match[2] === undefined || match[2] === '*' ? undefined : Number(match[2]),
+  };
+}
+
+function contentLength(response: Response): number | undefined {
+  const value = response.headers.get('content-length');
+  return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
+}
+
+function parseHttpUrl(input: string): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    throw new AppError('VALIDATION_ERROR', `'${input}' is not a valid URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new AppError('VALIDATION_ERROR', `Only http and https URLs can be downloaded, got ${url.protocol}`);
+  }
+  return url;
+}
+
+function fileNameFromUrl(url: URL): string {
+  const segment = url.pathname.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new AppError('VALIDATION_ERROR', `The URL path ends in an undecodable file name: '${segment}'`);
+  }
+}
+
+/** Refuses names that could escape the models folder or hide as dot-files. */
+function checkFileName(fileName: string): string {
+  const unsafe =
+    fileName === '' || fileName.startsWith('.') || /[/\\\0]/.test(fileName) || fileName.includes('..');
+  if (unsafe) throw new AppError('VALIDATION_ERROR', `Refusing unsafe file name '${fileName}'`);
+  return fileName;
+}
+
+function checkSha256(value: string): string {
+  const normalised = value.trim().toLowerCase();
+  if (!SHA256_PATTERN.test(normalised)) {
+    throw new AppError('VALIDATION_ERROR', 'The expected SHA-256 must be 64 hexadecimal characters');
+  }
+  return normalised;
+}
+
+async function sizeOf(filePath: string): Promise<number> {
+  try {
+    return (await stat(filePath)).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+}
+
+async function removeIfPresent(filePath: string): Promise<void> {
+  try {
+    await unlink(filePath);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
