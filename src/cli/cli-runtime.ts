@@ -43,5 +43,6 @@ export function printTable(rows: Record<string, unknown>[]): void {
 
 function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  if (typeof value === 'object') return JSON.stringify(value);
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -90,7 +90,7 @@ export const variables = {
       'REDIS_URL',
       undefined,
       optionalText,
-      'Redis URL; unset keeps cache and limits in process.',
+      'Redis URL for scale-out (not used yet; everything is in process).',
     ),
   },
   auth: {
@@ -133,9 +133,9 @@ export const variables = {
     ),
     loginAttemptsPerIp: spec(
       'LOGIN_ATTEMPTS_PER_IP',
-      20,
+      30,
       integer(1, 100_000),
-      'Logins allowed per IP per 15 min.',
+      'Failed logins allowed per client IP in 15 minutes.',
     ),
   },
   model: {
@@ -180,13 +180,18 @@ export const variables = {
       'EMBEDDINGS_MODEL',
       undefined,
       optionalText,
-      'GGUF embedding model (path or name).',
+      'GGUF embedding model for the knowledge base (not used yet).',
     ),
     chunkSize: spec('CHUNK_SIZE', 512, integer(64, 32_768), 'Tokens per document chunk.'),
     chunkOverlap: spec('CHUNK_OVERLAP', 50, integer(0, 8192), 'Tokens shared by neighbouring chunks.'),
   },
   cache: {
-    enabled: spec('CACHE_ENABLED', true, boolean, 'Cache identical deterministic answers.'),
+    enabled: spec(
+      'CACHE_ENABLED',
+      true,
+      boolean,
+      'Cache identical deterministic answers (response cache: not active yet).',
+    ),
     maxSize: spec('CACHE_MAX_SIZE', 100, integer(0, 10_000_000), 'Most cached answers.'),
     ttlSeconds: spec('CACHE_TTL_SECONDS', 3600, integer(1, 31_536_000), 'How long a cached answer lives.'),
   },
@@ -195,16 +200,21 @@ export const variables = {
       'RATE_LIMIT_PER_MINUTE',
       20,
       integer(1, 1_000_000),
-      'Generation requests per user per minute.',
+      'Generation requests per user per minute (not enforced yet).',
     ),
     perHour: spec(
       'RATE_LIMIT_PER_HOUR',
       200,
       integer(1, 100_000_000),
-      'Generation requests per user per hour.',
+      'Generation requests per user per hour (not enforced yet).',
     ),
   },
   metrics: {
-    prometheusEnabled: spec('PROMETHEUS_ENABLED', true, boolean, 'Serve Prometheus metrics at /metrics.'),
+    prometheusEnabled: spec(
+      'PROMETHEUS_ENABLED',
+      true,
+      boolean,
+      'Serve Prometheus metrics at /metrics (not served yet).',
+    ),
   },
 } as const;

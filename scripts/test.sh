@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite: installs what it needs, then typecheck, lint, format, and every test tier.
+# Usage: npm test            (the README's test command; .ci/run calls it)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -d ../shared/models ]; then
+  echo "error: ../shared/models is missing: the tests need the shared model files beside this checkout" >&2
+  exit 1
+fi
+
+# Install dependencies when node_modules is missing or older than the lockfile.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
+
+echo "== typecheck"; npx tsc --noEmit
+echo "== lint"; npx eslint .
+echo "== format"; npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
+
+echo "== tests"
+report="$(mktemp -d)/vitest.json"
+status=0
+npx vitest run --reporter=default --reporter=json --outputFile.json="$report" || status=$?
+# One plain closing line that any CI reader understands.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  const skipped = r.numPendingTests + r.numTodoTests;
+  console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed` + (skipped ? `, ${skipped} skipped` : ""));
+' "$report" || true
+exit "$status"
