@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { cliConfig, printTable, withRuntime } from '../cli-runtime.js';
 import { registerModelsPullCommand } from './models-pull.command.js';
+import { registerModelsSynthCommand } from './models-synth.command.js';
 
 /** `privatestack models list|pull|catalog|use|rm`: the model registry from the shell. */
 export function registerModelsCommand(program: Command): Command {
@@ -68,5 +69,6 @@ export function registerModelsCommand(program: Command): Command {
         process.stdout.write(`${name} removed${result.deleted_file ? ' (file deleted)' : ''}\n`);
       });
     });
+  registerModelsSynthCommand(models);
   return models;
 }

@@ -53,28 +53,34 @@ export async function* generateOnSequence(job: GenerationJob): AsyncGenerator<St
     yieldEogToken: options.ignoreEos === true,
   });
   scheduler.enter();
+  // The next token is requested before the current one is handed downstream, so every sequence
+  // queues its next decode in the same event-loop turn and they share one batch.
+  let pending: Promise<IteratorResult<Token, void>> | undefined = requestNext(tokens, scheduler);
   try {
-    for (;;) {
-      if (signal?.aborted) {
-        reason = 'abort';
-        break;
-      }
-      scheduler.willQueue();
-      const next = await tokens.next();
+    while (pending) {
+      const next: IteratorResult<Token, void> = await pending;
+      pending = undefined;
       if (next.done) break;
       completionTokens += 1;
+      const lastAllowed = completionTokens >= prompt.maxTokens;
+      if (!lastAllowed && !signal?.aborted) pending = requestNext(tokens, scheduler);
       if (!model.isEogToken(next.value)) {
         const visible = stopper.push(decoder.push(next.value));
         for (const piece of splitter.push(visible)) yield toPart(piece);
         if (stopper.triggered) break;
       }
-      if (completionTokens >= prompt.maxTokens) {
+      if (signal?.aborted) {
+        reason = 'abort';
+        break;
+      }
+      if (lastAllowed) {
         reason = 'length';
         break;
       }
     }
   } finally {
     scheduler.leave();
+    await pending?.catch(() => undefined);
     await tokens.return();
   }
   if (signal?.aborted) reason = 'abort';
@@ -89,6 +95,11 @@ export async function* generateOnSequence(job: GenerationJob): AsyncGenerator<St
       evaluatedPromptTokens: prompt.tokens.length - reused,
     },
   };
+}
+
+function requestNext(tokens: AsyncGenerator<Token, void, void | Token | Token[]>, scheduler: BatchScheduler) {
+  scheduler.willQueue();
+  return tokens.next();
 }
 
 function toPart(piece: { kind: 'text' | 'reasoning'; text: string }): StreamPart {

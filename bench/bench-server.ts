@@ -1,0 +1,130 @@
+/** Starts the built server as a child process on a free port, and talks to it over real HTTP. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readSse } from '../test/helpers/sse.js';
+
+const PASSWORD = 'benchmark admin password';
+
+/** One streamed answer as the client saw it. */
+export interface StreamTiming {
+  readonly startedAt: number;
+  readonly firstChunkAt: number;
+  readonly lastChunkAt: number;
+  readonly completionTokens: number;
+  readonly promptTokens: number;
+}
+
+/** A running server under test. */
+export interface BenchServer {
+  readonly url: string;
+  readonly pid: number;
+  newSession(): Promise<string>;
+  send(sessionId: string, message: string, settings: Record<string, unknown>): Promise<StreamTiming>;
+  /** Peak resident set size of the server process so far (VmHWM), in bytes. */
+  peakRssBytes(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts `node bin/privatestack.js serve` with the given model and settings. */
+export async function startBenchServer(env: Record<string, string>): Promise<BenchServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-bench-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, ['bin/privatestack.js', 'serve'], {
+    env: {
+      ...process.env,
+      ...env,
+      DATA_DIR: dataDir,
+      PORT: String(port),
+      ADMIN_PASSWORD: PASSWORD,
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  await waitForHealth(url, child);
+  const token = await login(url);
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  return {
+    url,
+    pid: child.pid!,
+    newSession: async () => {
+      const response = await fetch(`${url}/api/v1/chat/sessions`, { method: 'POST', headers, body: '{}' });
+      return ((await response.json()) as { id: string }).id;
+    },
+    send: async (sessionId, message, settings) => {
+      const startedAt = performance.now();
+      let firstChunkAt = 0;
+      let lastChunkAt = 0;
+      const response = await fetch(`${url}/api/v1/chat/sessions/${sessionId}/messages`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ message, ...settings }),
+      });
+      if (response.status !== 200)
+        throw new Error(`send failed: ${response.status} ${await response.text()}`);
+      const events = await readSse(response, (event) => {
+        if (event.event === 'chunk' || event.event === 'reasoning') {
+          lastChunkAt = performance.now();
+          firstChunkAt ||= lastChunkAt;
+        }
+      });
+      const done = events.at(-1);
+      if (done?.event !== 'done') throw new Error(`stream ended with ${JSON.stringify(done)}`);
+      const usage = done.data.usage as { completion_tokens: number; prompt_tokens: number };
+      return {
+        startedAt,
+        firstChunkAt,
+        lastChunkAt,
+        completionTokens: usage.completion_tokens,
+        promptTokens: usage.prompt_tokens,
+      };
+    },
+    peakRssBytes: () => {
+      const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+    },
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitForHealth(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
+    try {
+      const health = (await (await fetch(`${url}/health`)).json()) as { status: string };
+      if (health.status === 'ok') return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error('server did not become healthy in 180 s');
+}
+
+async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'admin', password: PASSWORD }),
+  });
+  return ((await response.json()) as { access_token: string }).access_token;
+}

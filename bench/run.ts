@@ -1,0 +1,164 @@
+/**
+ * Engine benchmark (issue 2): full-size-shaped Qwen2.5 models, 2 threads, ratios measured in one run.
+ *   npm run bench [-- --shapes a,b] [--tokens 128] [--models-dir DIR]
+ * Writes bench/results/engine.json and bench/results/engine.md.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateShapedModel } from '../src/modules/models/synthetic-gguf.js';
+import { startBenchServer, type StreamTiming } from './bench-server.js';
+
+const { values } = parseArgs({
+  options: {
+    shapes: { type: 'string', default: 'qwen2.5-1.5b-instruct-q4_k_m,qwen2.5-0.5b-instruct-q4_k_m' },
+    tokens: { type: 'string', default: '128' },
+    'models-dir': { type: 'string', default: 'bench/models' },
+    threads: { type: 'string', default: '2' },
+    context: { type: 'string', default: '4096' },
+    parallel: { type: 'string', default: '4' },
+  },
+});
+const TOKENS = Number(values.tokens);
+const THREADS = values.threads!;
+const PROMPT = 'Write a detailed report about the quarterly sales figures of a mid-sized company.';
+const LONG_HISTORY =
+  'The quarterly review covered revenue, margins, churn and hiring plans in detail. '.repeat(70);
+const settings = { max_tokens: TOKENS, ignore_eos: true, temperature: 0 };
+
+/** Decode tokens/s of one stream, from its first to its last chunk. */
+const decodeRate = (timing: StreamTiming) =>
+  (timing.completionTokens - 1) / ((timing.lastChunkAt - timing.firstChunkAt) / 1000);
+
+async function measureShape(shape: string) {
+  const modelPath = path.resolve(values['models-dir']!, `${shape}.gguf`);
+  if (!existsSync(modelPath)) {
+    mkdirSync(path.dirname(modelPath), { recursive: true });
+    process.stderr.write(`generating ${shape} → ${modelPath}\n`);
+    await generateShapedModel({ shape, outputPath: modelPath });
+  }
+  const direct = JSON.parse(
+    execFileSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'bench/engine-direct.ts',
+        modelPath,
+        THREADS,
+        values.context!,
+        String(TOKENS),
+        PROMPT,
+      ],
+      {
+        encoding: 'utf8',
+      },
+    )
+      .trim()
+      .split('\n')
+      .at(-1)!,
+  ) as { decodeTokensPerSecond: number };
+
+  const server = await startBenchServer({
+    MODEL_PATH: modelPath,
+    MODEL_THREADS: THREADS,
+    MODEL_CONTEXT_LENGTH: values.context!,
+    MODEL_PARALLEL: values.parallel!,
+  });
+  try {
+    await server.send(await server.newSession(), 'warm up', { max_tokens: 8, temperature: 0 });
+    const single = await server.send(await server.newSession(), PROMPT, settings);
+
+    const sessions = await Promise.all([0, 1, 2, 3].map(() => server.newSession()));
+    const concurrent = await Promise.all(sessions.map((id) => server.send(id, PROMPT, settings)));
+    const aggregateSeconds =
+      (Math.max(...concurrent.map((t) => t.lastChunkAt)) -
+        Math.min(...concurrent.map((t) => t.firstChunkAt))) /
+      1000;
+    const aggregate = concurrent.reduce((sum, t) => sum + t.completionTokens - 1, 0) / aggregateSeconds;
+
+    const conversation = await server.newSession();
+    const turn1 = await server.send(conversation, LONG_HISTORY, {
+      max_tokens: 16,
+      ignore_eos: true,
+      temperature: 0,
+    });
+    const turn2 = await server.send(conversation, 'Summarise that in one line.', {
+      max_tokens: 16,
+      ignore_eos: true,
+      temperature: 0,
+    });
+    const ttft = (t: StreamTiming) => t.firstChunkAt - t.startedAt;
+
+    const singleRate = decodeRate(single);
+    return {
+      shape,
+      modelBytes: Number(execFileSync('stat', ['-c', '%s', modelPath], { encoding: 'utf8' })),
+      directDecodeTokensPerSecond: direct.decodeTokensPerSecond,
+      serverSingleStreamTokensPerSecond: singleRate,
+      singleStreamRatio: singleRate / direct.decodeTokensPerSecond,
+      serverFourStreamAggregateTokensPerSecond: aggregate,
+      fourStreamRatio: aggregate / singleRate,
+      firstTurnPromptTokens: turn1.promptTokens,
+      firstTurnTtftMs: ttft(turn1),
+      secondTurnPromptTokens: turn2.promptTokens,
+      secondTurnTtftMs: ttft(turn2),
+      secondTurnTtftRatio: ttft(turn2) / ttft(turn1),
+      peakRssBytes: server.peakRssBytes(),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
+const results = [];
+for (const shape of values.shapes!.split(',')) {
+  process.stderr.write(`measuring ${shape}\n`);
+  results.push(await measureShape(shape));
+}
+const run = {
+  date: new Date().toISOString(),
+  commit: execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim(),
+  machine: { cpu: cpus()[0]?.model, cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30) },
+  settings: {
+    threads: THREADS,
+    contextPerSequence: values.context,
+    parallelSequences: values.parallel,
+    decodeTokens: TOKENS,
+  },
+  results,
+};
+mkdirSync('bench/results', { recursive: true });
+writeFileSync('bench/results/engine.json', `${JSON.stringify(run, null, 2)}\n`);
+writeFileSync('bench/results/engine.md', toMarkdown(run));
+process.stdout.write(toMarkdown(run));
+
+function toMarkdown(data: typeof run): string {
+  const f = (value: number, digits = 1) => value.toFixed(digits);
+  const rows = data.results.map((r) =>
+    [
+      r.shape,
+      f(r.directDecodeTokensPerSecond),
+      f(r.serverSingleStreamTokensPerSecond),
+      `**${f(r.singleStreamRatio, 2)}** (≥ 0.97)`,
+      f(r.serverFourStreamAggregateTokensPerSecond),
+      `**${f(r.fourStreamRatio, 2)}** (≥ 2.0)`,
+      `${f(r.firstTurnTtftMs, 0)} / ${f(r.secondTurnTtftMs, 0)} ms`,
+      `**${f(r.secondTurnTtftRatio, 3)}** (≤ 0.25)`,
+      `**${f(r.peakRssBytes / 2 ** 30, 2)} GiB**`,
+    ].join(' | '),
+  );
+  return [
+    `# Engine benchmark — ${data.date} (commit ${data.commit})`,
+    '',
+    `${data.machine.cpu}, ${data.machine.cores} cores; threads ${data.settings.threads}, context ${data.settings.contextPerSequence} per sequence × ${data.settings.parallelSequences} sequences, ${data.settings.decodeTokens} decoded tokens, ignore_eos.`,
+    '',
+    '| shape | direct t/s | server 1 stream t/s | ratio | server 4 streams t/s | 4-stream ratio | TTFT turn 1 / turn 2 | TTFT ratio | peak server RSS |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...rows.map((row) => `| ${row} |`),
+    '',
+  ].join('\n');
+}

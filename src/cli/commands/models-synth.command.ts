@@ -1,0 +1,145 @@
+import path from 'node:path';
+import cliProgress from 'cli-progress';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { ModelShape } from '../../modules/models/model-shapes.js';
+import {
+  defaultAssetsDirectory,
+  generateShapedModel,
+  listModelShapes,
+  type GeneratedShapedModel,
+} from '../../modules/models/synthetic-gguf.js';
+import { AppError } from '../../shared/errors.js';
+
+interface SynthFlags {
+  out?: string;
+  seed: number;
+  assets?: string;
+  list?: boolean;
+}
+
+/** Adds `synth <shape> [--out <file>] [--seed <n>]` and `synth --list` to the `models` command. */
+export function registerModelsSynthCommand(models: Command): void {
+  models
+    .command('synth')
+    .description(
+      "Write a GGUF with a real model's exact tensor shapes and quantisation but random weights, " +
+        'to measure speed and memory before downloading (its output is gibberish)',
+    )
+    .argument('[shape]', "a shape name from 'models synth --list'")
+    .option('--out <file>', 'where to write the file (default: ./<shape>.gguf)')
+    .option('--seed <n>', 'random seed; the same seed writes the same bytes', parseSeed, 1)
+    .option('--assets <dir>', 'folder holding vocab/ and templates/ (default: ../shared/models)')
+    .option('--list', 'list the shapes that can be generated')
+    .action(async (shapeName: string | undefined, flags: SynthFlags) => {
+      try {
+        if (flags.list) {
+          process.stdout.write(formatShapes(listModelShapes()));
+          return;
+        }
+        if (!shapeName) throw new AppError('VALIDATION_ERROR', 'name a shape, or pass --list to see them');
+        await synthesise(shapeName, flags);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        process.stderr.write(`error: ${error.message}\n`);
+        process.exitCode = 1;
+      }
+    });
+}
+
+function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) {
+    throw new InvalidArgumentError('expected an integer from 0 to 4294967295');
+  }
+  return seed;
+}
+
+async function synthesise(shapeName: string, flags: SynthFlags): Promise<void> {
+  const progress = createProgressBar();
+  const controller = new AbortController();
+  const interrupt = (): void => controller.abort();
+  // A listener stops Node exiting on the first Ctrl-C, so the half-written file is removed first.
+  process.once('SIGINT', interrupt);
+  const startedAt = performance.now();
+  try {
+    const result = await generateShapedModel({
+      shape: shapeName,
+      outputPath: path.resolve(flags.out ?? `${shapeName.toLowerCase()}.gguf`),
+      seed: flags.seed,
+      assetsDirectory: flags.assets ?? defaultAssetsDirectory(),
+      onProgress: progress.update,
+      signal: controller.signal,
+    });
+    progress.stop();
+    process.stdout.write(describeResult(result, (performance.now() - startedAt) / 1000));
+  } catch (error) {
+    if (!controller.signal.aborted) throw error;
+    progress.stop();
+    process.stderr.write('Interrupted; nothing was kept.\n');
+    process.exitCode = 130;
+  } finally {
+    process.removeListener('SIGINT', interrupt);
+    progress.stop();
+  }
+}
+
+function describeResult(result: GeneratedShapedModel, seconds: number): string {
+  const delta = ((result.sizeBytes / result.referenceSizeBytes - 1) * 100).toFixed(2);
+  return (
+    `Wrote ${result.filePath} in ${seconds.toFixed(1)} s: ${formatBytes(result.sizeBytes)}, ` +
+    `${result.tensorCount} tensors (${delta}% from the real release's ${formatBytes(result.referenceSizeBytes)}).\n` +
+    'Random weights: use it to measure speed and memory, never output quality.\n'
+  );
+}
+
+/** A cli-progress bar of bytes written; cli-progress stays silent when stderr is not a terminal. */
+function createProgressBar(): { update: (written: number, total: number) => void; stop: () => void } {
+  const bar = new cliProgress.SingleBar({
+    format: ' {bar} {percentage}% | {writtenText} / {totalText} | ETA {eta_formatted}',
+    hideCursor: true,
+    fps: 5,
+  });
+  let started = false;
+  const update = (written: number, total: number): void => {
+    const payload = { writtenText: formatBytes(written), totalText: formatBytes(total) };
+    if (started) bar.update(written, payload);
+    else bar.start(total, written, payload);
+    started = true;
+  };
+  return { update, stop: () => bar.stop() };
+}
+
+const UNITS = ['B', 'KiB', 'MiB', 'GiB'];
+
+function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1024 && unit < UNITS.length - 1) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit] ?? 'B'}`;
+}
+
+/** The catalogue as an aligned text table, one shape per row. */
+function formatShapes(shapes: readonly ModelShape[]): string {
+  const header = ['SHAPE', 'ARCH', 'TYPE', 'LAYERS', 'HIDDEN', 'HEADS', 'REAL SIZE'];
+  const rows = shapes.map((shape) => [
+    shape.name,
+    shape.architecture,
+    shape.fileType,
+    String(shape.layerCount),
+    String(shape.hiddenSize),
+    `${shape.headCount}/${shape.kvHeadCount}`,
+    `${shape.referenceSizeExact ? '' : '~'}${formatBytes(shape.referenceSizeBytes)}`,
+  ]);
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const format = (cells: string[]): string =>
+    cells
+      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
+      .join('  ')
+      .trimEnd();
+  return [format(header), ...rows.map(format)].join('\n') + '\n';
+}
