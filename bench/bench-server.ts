@@ -73,7 +73,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
       });
       const done = events.at(-1);
       if (done?.event !== 'done') throw new Error(`stream ended with ${JSON.stringify(done)}`);
-      const usage = done.data.usage as { completion_tokens: number; prompt_tokens: number };
+      const usage = (done.data as { usage: { completion_tokens: number; prompt_tokens: number } }).usage;
       return {
         startedAt,
         firstChunkAt,

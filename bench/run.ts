@@ -22,7 +22,7 @@ const { values } = parseArgs({
   },
 });
 const TOKENS = Number(values.tokens);
-const THREADS = values.threads!;
+const THREADS = values.threads;
 const PROMPT = 'Write a detailed report about the quarterly sales figures of a mid-sized company.';
 const LONG_HISTORY =
   'The quarterly review covered revenue, margins, churn and hiring plans in detail. '.repeat(70);
@@ -33,7 +33,7 @@ const decodeRate = (timing: StreamTiming) =>
   (timing.completionTokens - 1) / ((timing.lastChunkAt - timing.firstChunkAt) / 1000);
 
 async function measureShape(shape: string) {
-  const modelPath = path.resolve(values['models-dir']!, `${shape}.gguf`);
+  const modelPath = path.resolve(values['models-dir'], `${shape}.gguf`);
   if (!existsSync(modelPath)) {
     mkdirSync(path.dirname(modelPath), { recursive: true });
     process.stderr.write(`generating ${shape} → ${modelPath}\n`);
@@ -48,7 +48,7 @@ async function measureShape(shape: string) {
         'bench/engine-direct.ts',
         modelPath,
         THREADS,
-        values.context!,
+        values.context,
         String(TOKENS),
         PROMPT,
       ],
@@ -64,8 +64,8 @@ async function measureShape(shape: string) {
   const server = await startBenchServer({
     MODEL_PATH: modelPath,
     MODEL_THREADS: THREADS,
-    MODEL_CONTEXT_LENGTH: values.context!,
-    MODEL_PARALLEL: values.parallel!,
+    MODEL_CONTEXT_LENGTH: values.context,
+    MODEL_PARALLEL: values.parallel,
   });
   try {
     await server.send(await server.newSession(), 'warm up', { max_tokens: 8, temperature: 0 });
@@ -115,7 +115,7 @@ async function measureShape(shape: string) {
 
 execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 const results = [];
-for (const shape of values.shapes!.split(',')) {
+for (const shape of values.shapes.split(',')) {
   process.stderr.write(`measuring ${shape}\n`);
   results.push(await measureShape(shape));
 }
