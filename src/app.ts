@@ -33,7 +33,20 @@ export interface BuildAppOptions {
 export async function buildApp(services: Services, options: BuildAppOptions = {}): Promise<FastifyInstance> {
   const { config } = services;
   const app = Fastify({
-    logger: options.logger === false ? false : { level: config.server.logLevel },
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.server.logLevel,
+            // WebSocket clients may pass ?token=…; never write credentials into logs.
+            serializers: {
+              req: (request: { method: string; url: string; ip?: string }) => ({
+                method: request.method,
+                url: request.url.replace(/([?&](?:token|api_key)=)[^&]*/gi, '$1[redacted]'),
+                ip: request.ip,
+              }),
+            },
+          },
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: false,
     rewriteUrl: (request) => {

@@ -97,8 +97,11 @@ export async function* generateOnSequence(job: GenerationJob): AsyncGenerator<St
   };
 }
 
-function requestNext(tokens: AsyncGenerator<Token, void, void | Token | Token[]>, scheduler: BatchScheduler) {
-  scheduler.willQueue();
+async function requestNext(
+  tokens: AsyncGenerator<Token, void, void | Token | Token[]>,
+  scheduler: BatchScheduler,
+) {
+  await scheduler.turn();
   return tokens.next();
 }
 
