@@ -4,7 +4,7 @@
  * Writes bench/results/engine.json and bench/results/engine.md.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,9 +19,12 @@ const { values } = parseArgs({
     threads: { type: 'string', default: '2' },
     context: { type: 'string', default: '4096' },
     parallel: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    reference: { type: 'string', default: 'bench/.llama/build/bin/llama-batched-bench' },
   },
 });
 const TOKENS = Number(values.tokens);
+const ROUNDS = Number(values.rounds);
 const THREADS = values.threads;
 const PROMPT = 'Write a detailed report about the quarterly sales figures of a mid-sized company.';
 const LONG_HISTORY =
@@ -32,35 +35,91 @@ const settings = { max_tokens: TOKENS, ignore_eos: true, temperature: 0 };
 const decodeRate = (timing: StreamTiming) =>
   (timing.completionTokens - 1) / ((timing.lastChunkAt - timing.firstChunkAt) / 1000);
 
-async function measureShape(shape: string) {
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** The engine decoding the same prompt directly, in a fresh child process (the baseline). */
+function measureDirect(modelPath: string): number {
+  const output = execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'bench/engine-direct.ts', modelPath, THREADS, values.context, String(TOKENS), PROMPT],
+    { encoding: 'utf8' },
+  );
+  return (JSON.parse(output.trim().split('\n').at(-1)!) as { decodeTokensPerSecond: number })
+    .decodeTokensPerSecond;
+}
+
+async function ensureModel(shape: string): Promise<string> {
   const modelPath = path.resolve(values['models-dir'], `${shape}.gguf`);
   if (!existsSync(modelPath)) {
     mkdirSync(path.dirname(modelPath), { recursive: true });
     process.stderr.write(`generating ${shape} → ${modelPath}\n`);
     await generateShapedModel({ shape, outputPath: modelPath });
   }
-  const direct = JSON.parse(
-    execFileSync(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'bench/engine-direct.ts',
-        modelPath,
-        THREADS,
-        values.context,
-        String(TOKENS),
-        PROMPT,
-      ],
-      {
-        encoding: 'utf8',
-      },
-    )
-      .trim()
-      .split('\n')
-      .at(-1)!,
-  ) as { decodeTokensPerSecond: number };
+  return modelPath;
+}
 
+/**
+ * llama.cpp's own batched decode on the same file and machine (llama-batched-bench, built by
+ * bench/build-llama-reference.sh): what 1 and 4 parallel sequences reach without us.
+ */
+function measureReference(modelPath: string) {
+  if (!existsSync(values.reference)) return undefined;
+  const output = execFileSync(
+    values.reference,
+    [
+      '-m',
+      modelPath,
+      '-c',
+      String(Number(values.context) * 4),
+      '-b',
+      '512',
+      '-npp',
+      '32',
+      '-ntg',
+      String(TOKENS),
+      '-npl',
+      '1,4',
+      '-t',
+      THREADS,
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+  );
+  const rows = output
+    .split('\n')
+    .filter((line) => /^\|\s+\d+/.test(line))
+    .map((line) => line.split('|').map((cell) => cell.trim()));
+  // Columns: PP | TG | B | N_KV | T_PP | S_PP | T_TG | S_TG | T | S
+  const tg = (parallel: number) => Number(rows.find((row) => row[3] === String(parallel))?.[8]);
+  return {
+    singleTokensPerSecond: tg(1),
+    fourAggregateTokensPerSecond: tg(4),
+    fourStreamRatio: tg(4) / tg(1),
+  };
+}
+
+/** Peak server RSS with a given context per sequence, after one answer (KV cache and buffers touched). */
+async function measurePeakRss(modelPath: string, contextPerSequence: number): Promise<number> {
+  const server = await startBenchServer({
+    MODEL_PATH: modelPath,
+    MODEL_THREADS: THREADS,
+    MODEL_CONTEXT_LENGTH: String(contextPerSequence),
+    MODEL_PARALLEL: values.parallel,
+  });
+  try {
+    await server.send(await server.newSession(), PROMPT, { max_tokens: 16, temperature: 0 });
+    return server.peakRssBytes();
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs ROUNDS interleaved rounds (direct, server single, server x4) so machine noise hits all alike. */
+async function measureShape(shape: string) {
+  const modelPath = await ensureModel(shape);
   const server = await startBenchServer({
     MODEL_PATH: modelPath,
     MODEL_THREADS: THREADS,
@@ -69,16 +128,23 @@ async function measureShape(shape: string) {
   });
   try {
     await server.send(await server.newSession(), 'warm up', { max_tokens: 8, temperature: 0 });
-    const single = await server.send(await server.newSession(), PROMPT, settings);
-
-    const sessions = await Promise.all([0, 1, 2, 3].map(() => server.newSession()));
-    const concurrent = await Promise.all(sessions.map((id) => server.send(id, PROMPT, settings)));
-    const aggregateSeconds =
-      (Math.max(...concurrent.map((t) => t.lastChunkAt)) -
-        Math.min(...concurrent.map((t) => t.firstChunkAt))) /
-      1000;
-    const aggregate = concurrent.reduce((sum, t) => sum + t.completionTokens - 1, 0) / aggregateSeconds;
-
+    const rounds: { direct: number; single: number; aggregate: number }[] = [];
+    for (let round = 0; round < ROUNDS; round++) {
+      const direct = measureDirect(modelPath);
+      const single = decodeRate(await server.send(await server.newSession(), PROMPT, settings));
+      const sessions = await Promise.all([0, 1, 2, 3].map(() => server.newSession()));
+      const concurrent = await Promise.all(sessions.map((id) => server.send(id, PROMPT, settings)));
+      const span =
+        (Math.max(...concurrent.map((t) => t.lastChunkAt)) -
+          Math.min(...concurrent.map((t) => t.firstChunkAt))) /
+        1000;
+      const aggregate = concurrent.reduce((sum, t) => sum + t.completionTokens - 1, 0) / span;
+      rounds.push({ direct, single, aggregate });
+      process.stderr.write(
+        `  round ${round + 1}: direct ${direct.toFixed(1)}, single ${single.toFixed(1)}, x4 ${aggregate.toFixed(1)} t/s\n`,
+      );
+    }
+    const reference = measureReference(modelPath);
     const conversation = await server.newSession();
     const turn1 = await server.send(conversation, LONG_HISTORY, {
       max_tokens: 16,
@@ -91,16 +157,16 @@ async function measureShape(shape: string) {
       temperature: 0,
     });
     const ttft = (t: StreamTiming) => t.firstChunkAt - t.startedAt;
-
-    const singleRate = decodeRate(single);
     return {
       shape,
-      modelBytes: Number(execFileSync('stat', ['-c', '%s', modelPath], { encoding: 'utf8' })),
-      directDecodeTokensPerSecond: direct.decodeTokensPerSecond,
-      serverSingleStreamTokensPerSecond: singleRate,
-      singleStreamRatio: singleRate / direct.decodeTokensPerSecond,
-      serverFourStreamAggregateTokensPerSecond: aggregate,
-      fourStreamRatio: aggregate / singleRate,
+      modelBytes: statSync(modelPath).size,
+      rounds,
+      directDecodeTokensPerSecond: median(rounds.map((r) => r.direct)),
+      serverSingleStreamTokensPerSecond: median(rounds.map((r) => r.single)),
+      singleStreamRatio: median(rounds.map((r) => r.single / r.direct)),
+      serverFourStreamAggregateTokensPerSecond: median(rounds.map((r) => r.aggregate)),
+      fourStreamRatio: median(rounds.map((r) => r.aggregate / r.single)),
+      llamaCppReference: reference,
       firstTurnPromptTokens: turn1.promptTokens,
       firstTurnTtftMs: ttft(turn1),
       secondTurnPromptTokens: turn2.promptTokens,
@@ -117,7 +183,16 @@ execFileSync('npm', ['run', 'build', '--silent'], { stdio: 'inherit' });
 const results = [];
 for (const shape of values.shapes.split(',')) {
   process.stderr.write(`measuring ${shape}\n`);
-  results.push(await measureShape(shape));
+  const measured = await measureShape(shape);
+  // llama.cpp's server counts -c as the KV budget shared by its parallel slots; the same budget here
+  // is context/parallel per sequence.
+  const sharedBudgetContext = Number(values.context) / Number(values.parallel);
+  const modelPath = path.resolve(values['models-dir'], `${shape}.gguf`);
+  results.push({
+    ...measured,
+    sharedBudgetContext,
+    peakRssSharedBudgetBytes: await measurePeakRss(modelPath, sharedBudgetContext),
+  });
 }
 const run = {
   date: new Date().toISOString(),
@@ -146,9 +221,11 @@ function toMarkdown(data: typeof run): string {
       `**${f(r.singleStreamRatio, 2)}** (≥ 0.97)`,
       f(r.serverFourStreamAggregateTokensPerSecond),
       `**${f(r.fourStreamRatio, 2)}** (≥ 2.0)`,
+      r.llamaCppReference ? `${f(r.llamaCppReference.fourStreamRatio, 2)}` : 'n/a',
       `${f(r.firstTurnTtftMs, 0)} / ${f(r.secondTurnTtftMs, 0)} ms`,
       `**${f(r.secondTurnTtftRatio, 3)}** (≤ 0.25)`,
-      `**${f(r.peakRssBytes / 2 ** 30, 2)} GiB**`,
+      `${f(r.peakRssBytes / 2 ** 30, 2)} GiB`,
+      `**${f(r.peakRssSharedBudgetBytes / 2 ** 30, 2)} GiB** (≤ 1.3)`,
     ].join(' | '),
   );
   return [
@@ -156,8 +233,8 @@ function toMarkdown(data: typeof run): string {
     '',
     `${data.machine.cpu}, ${data.machine.cores} cores; threads ${data.settings.threads}, context ${data.settings.contextPerSequence} per sequence × ${data.settings.parallelSequences} sequences, ${data.settings.decodeTokens} decoded tokens, ignore_eos.`,
     '',
-    '| shape | direct t/s | server 1 stream t/s | ratio | server 4 streams t/s | 4-stream ratio | TTFT turn 1 / turn 2 | TTFT ratio | peak server RSS |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| shape | direct t/s | server 1 stream t/s | ratio | server 4 streams t/s | 4-stream ratio | llama.cpp batched-bench 4/1 | TTFT turn 1 / turn 2 | TTFT ratio | peak RSS, 4 × 4096 | peak RSS, 4096 shared (4 × 1024) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...rows.map((row) => `| ${row} |`),
     '',
   ].join('\n');

@@ -26,6 +26,8 @@ export async function runCli(argv: string[]): Promise<void> {
   const args = argv.length <= 2 ? [...argv, 'serve'] : argv;
   try {
     await buildProgram().parseAsync(args);
+    // One-shot commands end here; llama.cpp's native threads would otherwise keep the process alive.
+    if (args[2] !== 'serve') process.exit(process.exitCode ?? 0);
   } catch (error) {
     const message =
       error instanceof ConfigError || error instanceof AppError || error instanceof Error

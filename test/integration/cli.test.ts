@@ -1,0 +1,76 @@
+import { execFile } from 'node:child_process';
+import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storiesModel } from '../helpers/shared-models.js';
+
+const run = promisify(execFile);
+let dataDir: string;
+let server: Server;
+let baseUrl: string;
+
+/** Runs the real CLI (TypeScript source through tsx) with a private data directory. */
+const cli = (...args: string[]) =>
+  run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, DATA_DIR: dataDir, ADMIN_PASSWORD: 'cli admin password', LOG_LEVEL: 'silent' },
+    timeout: 60_000,
+  });
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-cli-'));
+  // A local "model hub" serving the real tiny GGUF.
+  server = createServer((request, response) => {
+    if (request.url !== '/models/stories260K.gguf') return response.writeHead(404).end();
+    response.writeHead(200, { 'content-length': statSync(storiesModel()).size });
+    createReadStream(storiesModel()).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(() => {
+  server.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('privatestack CLI', () => {
+  it('pulls a model from a URL, registers it, and makes it active', async () => {
+    const pulled = await cli('models', 'pull', `${baseUrl}/models/stories260K.gguf`);
+    expect(pulled.stdout).toContain('270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d');
+    const list = await cli('models', 'list');
+    expect(list.stdout).toMatch(/stories260K\s+chat\s+\*/);
+    expect(list.stdout).toContain(path.join(dataDir, 'models', 'stories260K.gguf'));
+  });
+
+  it('fails clearly for a missing model URL', async () => {
+    const failure = await cli('models', 'pull', `${baseUrl}/models/missing.gguf`).catch((error: { stderr: string; code: number }) => error);
+    expect((failure as { code: number }).code).toBe(1);
+    expect((failure as { stderr: string }).stderr).toMatch(/404/);
+  });
+
+  it('creates, lists and disables users', async () => {
+    const created = await cli('users', 'create', 'clerk@example.test', '--role', 'viewer', '--password', 'clerk password 1');
+    expect(created.stdout).toContain('created clerk <clerk@example.test> as viewer');
+    await cli('users', 'disable', 'clerk');
+    const list = await cli('users', 'list');
+    expect(list.stdout).toMatch(/clerk\s+clerk@example\.test\s+viewer\s+yes/);
+    const bad = await cli('users', 'create', 'x@example.test', '--role', 'root').catch((error: { stderr: string }) => error);
+    expect((bad as { stderr: string }).stderr).toContain('--role must be one of');
+  });
+
+  it('doctor checks the pulled model against its recorded sha256', async () => {
+    const doctor = await cli('doctor');
+    expect(doctor.stdout).toContain('Model file sha256 matches the registry');
+    expect(doctor.stdout).toContain('all checks passed');
+  });
+
+  it('reports a bad configuration variable by name', async () => {
+    const failure = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'users', 'list'], {
+      env: { ...process.env, DATA_DIR: dataDir, PORT: 'not-a-port' },
+    }).catch((error: { stderr: string }) => error);
+    expect((failure as { stderr: string }).stderr).toContain('PORT: expected an integer, got "not-a-port"');
+  });
+});
