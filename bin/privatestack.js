@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Runs the built CLI (npm run build writes dist/). `npm start` builds first.
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { constants } from 'node:os';
 
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {
@@ -9,5 +11,20 @@ if (!existsSync(entry)) {
   );
   process.exit(1);
 }
-const { runCli } = await import(entry.href);
-await runCli(process.argv);
+
+// glibc gives every thread that allocates its own heap arena and rarely returns them; llama.cpp's
+// worker threads then hold ~40 MiB the server never uses. The variable only works at process start,
+// so the launcher re-executes itself once with it set (measured: 1.33 → 1.29 GiB peak, 1.5B model).
+if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
+  const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
+    stdio: 'inherit',
+    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) =>
+    process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)),
+  );
+} else {
+  const { runCli } = await import(entry.href);
+  await runCli(process.argv);
+}
