@@ -32,8 +32,11 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   const dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-bench-'));
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/privatestack.js', 'serve'], {
+    // bin/privatestack.js re-executes itself with MALLOC_ARENA_MAX=2 when unset; setting it here keeps
+    // that default while making this child the server process itself, whose RSS is measured.
     env: {
       ...process.env,
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
       ...env,
       DATA_DIR: dataDir,
       PORT: String(port),
@@ -65,7 +68,7 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
       if (response.status !== 200)
         throw new Error(`send failed: ${response.status} ${await response.text()}`);
       // The client shares the machine with the server: keep its per-token work minimal (no JSON parsing).
-      const reader = response.body!.getReader();
+      const reader = response.body!.getReader() as ReadableStreamDefaultReader<Uint8Array>;
       const decoder = new TextDecoder();
       let tail = '';
       for (;;) {
