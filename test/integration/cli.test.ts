@@ -46,18 +46,30 @@ describe('privatestack CLI', () => {
   });
 
   it('fails clearly for a missing model URL', async () => {
-    const failure = await cli('models', 'pull', `${baseUrl}/models/missing.gguf`).catch((error: { stderr: string; code: number }) => error);
+    const failure = await cli('models', 'pull', `${baseUrl}/models/missing.gguf`).catch(
+      (error: { stderr: string; code: number }) => error,
+    );
     expect((failure as { code: number }).code).toBe(1);
     expect((failure as { stderr: string }).stderr).toMatch(/404/);
   });
 
   it('creates, lists and disables users', async () => {
-    const created = await cli('users', 'create', 'clerk@example.test', '--role', 'viewer', '--password', 'clerk password 1');
+    const created = await cli(
+      'users',
+      'create',
+      'clerk@example.test',
+      '--role',
+      'viewer',
+      '--password',
+      'clerk password 1',
+    );
     expect(created.stdout).toContain('created clerk <clerk@example.test> as viewer');
     await cli('users', 'disable', 'clerk');
     const list = await cli('users', 'list');
     expect(list.stdout).toMatch(/clerk\s+clerk@example\.test\s+viewer\s+yes/);
-    const bad = await cli('users', 'create', 'x@example.test', '--role', 'root').catch((error: { stderr: string }) => error);
+    const bad = await cli('users', 'create', 'x@example.test', '--role', 'root').catch(
+      (error: { stderr: string }) => error,
+    );
     expect((bad as { stderr: string }).stderr).toContain('--role must be one of');
   });
 

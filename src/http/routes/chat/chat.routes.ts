@@ -12,6 +12,7 @@ import {
 import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../contracts/common.contract.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
 import type { Services } from '../../../services.js';
+import { AppError } from '../../../shared/errors.js';
 import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { abortOnDisconnect, sendSse } from '../../sse.js';
 import { toGenerationOptions, toSseEvents, withContext } from './chat.mapping.js';
@@ -49,7 +50,8 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       const { id, events } = await oneShot(request, controller.signal);
       let done: Extract<ChatEvent, { type: 'done' }> | undefined;
       for await (const event of events) if (event.type === 'done') done = event;
-      const message = done!.message;
+      if (!done) throw new AppError('MODEL_ERROR', 'Generation ended without an answer', { retryable: true });
+      const message = done.message;
       return {
         conversation_id: id,
         message_id: message.id,
