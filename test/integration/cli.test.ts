@@ -70,7 +70,7 @@ describe('privatestack CLI', () => {
     const bad = await cli('users', 'create', 'x@example.test', '--role', 'root').catch(
       (error: { stderr: string }) => error,
     );
-    expect((bad as { stderr: string }).stderr).toContain('--role must be one of');
+    expect(bad.stderr).toContain('--role must be one of');
   });
 
   it('doctor checks the pulled model against its recorded sha256', async () => {
@@ -83,6 +83,6 @@ describe('privatestack CLI', () => {
     const failure = await run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'users', 'list'], {
       env: { ...process.env, DATA_DIR: dataDir, PORT: 'not-a-port' },
     }).catch((error: { stderr: string }) => error);
-    expect((failure as { stderr: string }).stderr).toContain('PORT: expected an integer, got "not-a-port"');
+    expect(failure.stderr).toContain('PORT: expected an integer, got "not-a-port"');
   });
 });
