@@ -11,7 +11,9 @@ fi
 
 # Install dependencies when node_modules is missing or older than the lockfile.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  npm ci --no-audit --no-fund
+  # npm install, not npm ci: some optional per-platform binaries of node-llama-cpp are missing from
+  # the registry, which npm ci treats as an out-of-sync lockfile; npm install skips them.
+  npm install --no-audit --no-fund
 fi
 
 echo "== typecheck"; npx tsc --noEmit
