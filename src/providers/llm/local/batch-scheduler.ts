@@ -6,7 +6,8 @@
  * then on the streams alternate between a batch of three and a batch of one: two decodes per round
  * instead of one (measured: aggregate 1.3x a single stream instead of 2x+). This scheduler is a
  * barrier: a generating sequence asks for its next token only when every generating sequence has
- * asked (or after `maxWaitMs`, so a slow consumer never stalls the others for long).
+ * asked, or after a wait of 1.5 decode steps (measured as it goes), so a sequence that is busy with a
+ * long prompt never holds the others back for long.
  */
 export interface BatchScheduler {
   /** Passed to createContext({ batching: { dispatchSchedule } }). */
@@ -19,15 +20,19 @@ export interface BatchScheduler {
   turn(): Promise<void>;
 }
 
-/** Creates a scheduler; `maxWaitMs` bounds how long a ready sequence waits for the others. */
-export function createBatchScheduler(maxWaitMs = 250): BatchScheduler {
+/** Creates a scheduler; the wait for stragglers adapts to the decode step time, within the bounds. */
+export function createBatchScheduler(bounds = { minWaitMs: 5, maxWaitMs: 1000 }): BatchScheduler {
   let generating = 0;
   let waiting: (() => void)[] = [];
   let timer: NodeJS.Timeout | undefined;
+  let lastRelease = 0;
+  let stepMs = 50;
 
+  const wait = () => Math.min(bounds.maxWaitMs, Math.max(bounds.minWaitMs, stepMs * 1.5));
   const releaseAll = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
+    lastRelease = performance.now();
     const released = waiting;
     waiting = [];
     for (const release of released) release();
@@ -48,9 +53,12 @@ export function createBatchScheduler(maxWaitMs = 250): BatchScheduler {
     },
     turn: () =>
       new Promise<void>((resolve) => {
+        // The first arrival after a release marks the end of one decode step.
+        if (waiting.length === 0 && lastRelease > 0)
+          stepMs = 0.8 * stepMs + 0.2 * (performance.now() - lastRelease);
         waiting.push(resolve);
         if (waiting.length >= generating) releaseAll();
-        else timer ??= setTimeout(releaseAll, maxWaitMs);
+        else timer ??= setTimeout(releaseAll, wait());
       }),
   };
 }
