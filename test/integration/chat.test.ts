@@ -214,6 +214,27 @@ describe('WebSocket chat', () => {
     expect(status).toBe(401);
   });
 
+  it('stops an answer on a cancel frame and stores it as incomplete', async () => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/chat/ws?token=${alice.token}`);
+    const frames: any[] = [];
+    await new Promise<void>((resolve, reject) => {
+      socket.on('open', () =>
+        socket.send(JSON.stringify({ message: 'Once upon a time', max_tokens: 400, ignore_eos: true })),
+      );
+      socket.on('message', (data) => {
+        const frame = JSON.parse((data as Buffer).toString('utf8'));
+        frames.push(frame);
+        if (frames.length === 3) socket.send(JSON.stringify({ type: 'cancel' }));
+        if (frame.done) resolve();
+      });
+      socket.on('error', reject);
+    });
+    socket.close();
+    const last = frames.at(-1);
+    expect(last).toMatchObject({ done: true, message: { status: 'incomplete' } });
+    expect(last.message.usage.completion_tokens).toBeLessThan(400);
+  });
+
   it('answers a malformed frame with a VALIDATION_ERROR frame', async () => {
     const frames = await wsChat(alice.token, { nonsense: true });
     expect(frames.at(-1)).toMatchObject({ done: true, error: { code: 'VALIDATION_ERROR' } });
