@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { adminNotice, startRuntime, type Runtime } from '../bootstrap.js';
 import { loadConfig, type Config } from '../config/config.js';
+import { formatTable } from './cli-format.js';
 
 /** Loads config the same way the server does (environment plus ./.env). */
 export function cliConfig(): Config {
@@ -30,15 +31,7 @@ export function printTable(rows: Record<string, unknown>[]): void {
   }
   const columns = Object.keys(rows[0]!);
   const cells = rows.map((row) => columns.map((column) => formatCell(row[column])));
-  const widths = columns.map((column, index) =>
-    Math.max(column.length, ...cells.map((row) => row[index]!.length)),
-  );
-  const line = (values: string[]) =>
-    values
-      .map((value, index) => value.padEnd(widths[index]!))
-      .join('  ')
-      .trimEnd();
-  process.stdout.write(`${line(columns)}\n${cells.map(line).join('\n')}\n`);
+  process.stdout.write(formatTable(columns, cells));
 }
 
 function formatCell(value: unknown): string {

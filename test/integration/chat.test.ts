@@ -235,6 +235,37 @@ describe('WebSocket chat', () => {
     expect(last.message.usage.completion_tokens).toBeLessThan(400);
   });
 
+  it('stops answering on an open socket once the user is disabled', async () => {
+    const carol = await t.createUser();
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/chat/ws?token=${carol.token}`);
+    await new Promise((resolve) => socket.on('open', resolve));
+    const next = () =>
+      new Promise<any>((resolve) => {
+        const frames: any[] = [];
+        const onMessage = (data: Buffer) => {
+          const frame = JSON.parse(data.toString('utf8'));
+          frames.push(frame);
+          if (frame.done) {
+            socket.off('message', onMessage);
+            resolve(frame);
+          }
+        };
+        socket.on('message', onMessage);
+      });
+    socket.send(JSON.stringify({ message: 'Once upon a time' }));
+    expect((await next()).message.status).toBe('complete');
+    await t.app.inject({
+      method: 'PATCH',
+      url: `/api/v1/users/${carol.id}`,
+      headers: bearer(await t.adminToken()),
+      payload: { disabled: true },
+    });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ message: 'Still there?' }));
+    expect((await next()).error.code).toBe('UNAUTHORIZED');
+    expect(await closed).toBe(4401);
+  });
+
   it('answers a malformed frame with a VALIDATION_ERROR frame', async () => {
     const frames = await wsChat(alice.token, { nonsense: true });
     expect(frames.at(-1)).toMatchObject({ done: true, error: { code: 'VALIDATION_ERROR' } });

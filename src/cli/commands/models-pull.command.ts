@@ -1,6 +1,5 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { listCatalog, type CatalogEntry } from '../../modules/models/model-catalog.js';
 import {
@@ -10,6 +9,7 @@ import {
   type PullTarget,
 } from '../../modules/models/model-download.js';
 import { AppError } from '../../shared/errors.js';
+import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
 
 /** A verified download, with the catalogue entry when it was pulled by name. */
 export interface PulledModel extends DownloadModelResult {
@@ -93,7 +93,7 @@ async function downloadWithProgress(
   const interrupt = (): void => controller.abort();
   // A listener stops Node exiting on the first Ctrl-C; a second one (listener gone) still kills it.
   process.once('SIGINT', interrupt);
-  const progress = createProgressBar();
+  const progress = createByteProgressBar({ showSpeed: true });
   process.stderr.write(`Downloading ${target.fileName} from ${target.url}\n`);
   try {
     return await downloadModel({
@@ -118,54 +118,6 @@ async function downloadWithProgress(
   }
 }
 
-interface ProgressBar {
-  update: (receivedBytes: number, totalBytes: number | undefined) => void;
-  stop: () => void;
-}
-
-const SPEED_WINDOW_MS = 5000;
-
-/** A cli-progress bar showing bytes, speed over the last few seconds, and ETA. */
-function createProgressBar(): ProgressBar {
-  const bar = new cliProgress.SingleBar({
-    format: ' {bar} {percentage}% | {receivedText} / {totalText} | {speed} | ETA {eta_formatted}',
-    hideCursor: true,
-    etaBuffer: 100,
-    fps: 5,
-  });
-  const samples: { at: number; bytes: number }[] = [];
-  let started = false;
-  const update = (receivedBytes: number, totalBytes: number | undefined): void => {
-    const now = Date.now();
-    samples.push({ at: now, bytes: receivedBytes });
-    while (samples.length > 2 && (samples[0]?.at ?? now) < now - SPEED_WINDOW_MS) samples.shift();
-    const first = samples[0] ?? { at: now, bytes: receivedBytes };
-    const seconds = (now - first.at) / 1000;
-    const speed = seconds > 0 ? `${formatBytes((receivedBytes - first.bytes) / seconds)}/s` : '…';
-    const payload = {
-      receivedText: formatBytes(receivedBytes),
-      totalText: totalBytes === undefined ? '?' : formatBytes(totalBytes),
-      speed,
-    };
-    if (!started) bar.start(totalBytes ?? 0, receivedBytes, payload);
-    else bar.update(receivedBytes, payload);
-    started = true;
-  };
-  return { update, stop: () => bar.stop() };
-}
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-
-function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit] ?? 'B'}`;
-}
-
 /** The catalogue as an aligned text table, one model per row. */
 function formatCatalog(entries: readonly CatalogEntry[]): string {
   const header = ['NAME', 'KIND', 'SIZE', 'RAM@4K', 'LICENCE', 'DESCRIPTION'];
@@ -177,13 +129,5 @@ function formatCatalog(entries: readonly CatalogEntry[]): string {
     entry.licence,
     entry.description,
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const format = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [format(header), ...rows.map(format)].join('\n') + '\n';
+  return formatTable(header, rows);
 }

@@ -1,5 +1,4 @@
 import path from 'node:path';
-import cliProgress from 'cli-progress';
 import { InvalidArgumentError, type Command } from 'commander';
 import type { ModelShape } from '../../modules/models/model-shapes.js';
 import {
@@ -9,6 +8,7 @@ import {
   type GeneratedShapedModel,
 } from '../../modules/models/synthetic-gguf.js';
 import { AppError } from '../../shared/errors.js';
+import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
 
 interface SynthFlags {
   out?: string;
@@ -55,7 +55,7 @@ function parseSeed(value: string): number {
 }
 
 async function synthesise(shapeName: string, flags: SynthFlags): Promise<void> {
-  const progress = createProgressBar();
+  const progress = createByteProgressBar();
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
   // A listener stops Node exiting on the first Ctrl-C, so the half-written file is removed first.
@@ -92,35 +92,6 @@ function describeResult(result: GeneratedShapedModel, seconds: number): string {
   );
 }
 
-/** A cli-progress bar of bytes written; cli-progress stays silent when stderr is not a terminal. */
-function createProgressBar(): { update: (written: number, total: number) => void; stop: () => void } {
-  const bar = new cliProgress.SingleBar({
-    format: ' {bar} {percentage}% | {writtenText} / {totalText} | ETA {eta_formatted}',
-    hideCursor: true,
-    fps: 5,
-  });
-  let started = false;
-  const update = (written: number, total: number): void => {
-    const payload = { writtenText: formatBytes(written), totalText: formatBytes(total) };
-    if (started) bar.update(written, payload);
-    else bar.start(total, written, payload);
-    started = true;
-  };
-  return { update, stop: () => bar.stop() };
-}
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB'];
-
-function formatBytes(bytes: number): string {
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < UNITS.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${unit === 0 ? value.toFixed(0) : value.toFixed(1)} ${UNITS[unit] ?? 'B'}`;
-}
-
 /** The catalogue as an aligned text table, one shape per row. */
 function formatShapes(shapes: readonly ModelShape[]): string {
   const header = ['SHAPE', 'ARCH', 'TYPE', 'LAYERS', 'HIDDEN', 'HEADS', 'REAL SIZE'];
@@ -133,13 +104,5 @@ function formatShapes(shapes: readonly ModelShape[]): string {
     `${shape.headCount}/${shape.kvHeadCount}`,
     `${shape.referenceSizeExact ? '' : '~'}${formatBytes(shape.referenceSizeBytes)}`,
   ]);
-  const widths = header.map((title, column) =>
-    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
-  );
-  const format = (cells: string[]): string =>
-    cells
-      .map((cell, column) => cell.padEnd(widths[column] ?? 0))
-      .join('  ')
-      .trimEnd();
-  return [format(header), ...rows.map(format)].join('\n') + '\n';
+  return formatTable(header, rows);
 }

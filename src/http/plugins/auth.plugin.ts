@@ -21,7 +21,8 @@ declare module 'fastify' {
   }
 }
 
-function credentialOf(request: FastifyRequest, allowQueryToken: boolean): string | undefined {
+/** The bearer credential a request carries (header, X-API-Key, or `?token=` where allowed). */
+export function credentialOf(request: FastifyRequest, allowQueryToken: boolean): string | undefined {
   const header = request.headers.authorization;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);

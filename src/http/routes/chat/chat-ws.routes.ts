@@ -4,7 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { WebSocket } from '@fastify/websocket';
 import { GenerationSettings } from '../../../../contracts/chat.contract.js';
 import type { Services } from '../../../services.js';
-import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
+import { credentialOf, WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { toErrorResponse } from '../../plugins/errors.plugin.js';
 import { toGenerationOptions } from './chat.mapping.js';
 
@@ -27,7 +27,7 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
     '/ws',
     { websocket: true, config: { roles: WRITER_ROLES, allowQueryToken: true } },
     (socket: WebSocket, request) => {
-      const principal = request.principal;
+      const credential = credentialOf(request, true);
       let current: AbortController | undefined;
       let chain = Promise.resolve();
       const send = (frame: unknown) => {
@@ -46,6 +46,9 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
       const answer = async (frame: Exclude<ClientFrame, { type: 'cancel' }>) => {
         const controller = (current = new AbortController());
         try {
+          // A socket lives long: check the credential again for every message, so logout, revocation
+          // and disabling take effect at once here too.
+          const principal = await services.auth.authenticate(credential ?? '');
           const sessionId = frame.session_id ?? (await services.chat.startSession(principal, {})).id;
           const input = { message: frame.message, options: toGenerationOptions(frame) };
           for await (const event of services.chat.sendMessage(
@@ -60,7 +63,9 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
               send({ chunk: '', done: true, session_id: sessionId, message: event.message });
           }
         } catch (error) {
-          send({ error: toErrorResponse(error).body.error, done: true });
+          const { status, body } = toErrorResponse(error);
+          send({ error: body.error, done: true });
+          if (status === 401) socket.close(4401, 'unauthorized');
         } finally {
           if (current === controller) current = undefined;
         }
