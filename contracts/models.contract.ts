@@ -39,3 +39,23 @@ export const EngineState = Type.Object({
   active_sequences: Type.Integer(),
   queued_requests: Type.Integer(),
 });
+
+/** Start a pull by catalogue name or URL. */
+export const PullModelBody = Type.Object({
+  name_or_url: Type.String({ minLength: 1, maxLength: 2048 }),
+  sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
+});
+
+/** A model download and its progress. */
+export const ModelDownload = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  url: Type.String(),
+  status: Type.Union([Type.Literal('downloading'), Type.Literal('completed'), Type.Literal('failed')]),
+  bytes_done: Type.Integer(),
+  bytes_total: Type.Union([Type.Integer(), Type.Null()]),
+  error: Type.Union([Type.String(), Type.Null()]),
+  model_id: Type.Union([Type.String(), Type.Null()]),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});

@@ -41,6 +41,7 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       jwtSecret: ensureJwtSecret(config.storage.dataDir, config.auth.jwtSecret),
     });
     await services.prompts.ensureDefault();
+    await services.modelDownloads.recoverInterrupted();
     const admin = await ensureAdmin({
       users: services.repositories.users,
       usersService: services.users,
@@ -56,6 +57,7 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       services,
       admin,
       close: async () => {
+        await services.modelDownloads.stopAll();
         await engine.dispose();
         await database.close();
       },

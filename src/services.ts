@@ -8,6 +8,8 @@ import { createChatService } from './modules/chat/chat.service.js';
 import { createConversationRepository } from './modules/chat/conversation.repository.js';
 import { createModelRepository } from './modules/models/model.repository.js';
 import { createModelRegistry } from './modules/models/model-registry.service.js';
+import { createModelDownloadRepository } from './modules/models/model-download.repository.js';
+import { createModelDownloadsService } from './modules/models/model-downloads.service.js';
 import { createPromptRepository } from './modules/prompts/prompt.repository.js';
 import { createPromptsService } from './modules/prompts/prompts.service.js';
 import { createUserRepository } from './modules/users/user.repository.js';
@@ -37,6 +39,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     prompts: createPromptRepository(db),
     conversations: createConversationRepository(db),
     models: createModelRepository(db),
+    modelDownloads: createModelDownloadRepository(db),
   };
   const users = createUsersService({ users: repositories.users, sessions: repositories.sessions, clock });
   const auth = createAuthService({
@@ -59,6 +62,12 @@ export function createServices(config: Config, dependencies: Dependencies) {
     modelsDir: config.storage.modelsDir,
     clock,
   });
+  const modelDownloads = createModelDownloadsService({
+    downloads: repositories.modelDownloads,
+    registry: modelRegistry,
+    modelsDir: config.storage.modelsDir,
+    clock,
+  });
   return {
     config,
     database,
@@ -71,6 +80,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     prompts,
     chat,
     modelRegistry,
+    modelDownloads,
     startedAt: clock(),
   };
 }

@@ -3,11 +3,13 @@ import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
+import * as modelDownloads from './migrations/0002-model-downloads.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
+  '0002-model-downloads': modelDownloads,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -95,6 +95,23 @@ export interface ModelsTable {
   created_at: string;
 }
 
+/** A model download started over the API. */
+export interface ModelDownloadsTable {
+  id: string;
+  name: string;
+  url: string;
+  file_name: string;
+  expected_sha256: string | null;
+  status: 'downloading' | 'completed' | 'failed';
+  bytes_done: number;
+  bytes_total: number | null;
+  error: string | null;
+  model_id: string | null;
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -110,5 +127,6 @@ export interface Database {
   conversations: ConversationsTable;
   messages: MessagesTable;
   models: ModelsTable;
+  model_downloads: ModelDownloadsTable;
   settings: SettingsTable;
 }

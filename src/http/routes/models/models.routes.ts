@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
-import { EngineState, RegisteredModel, RegisterModelBody } from '../../../../contracts/models.contract.js';
+import {
+  EngineState,
+  ModelDownload,
+  PullModelBody,
+  RegisteredModel,
+  RegisterModelBody,
+} from '../../../../contracts/models.contract.js';
 import type { Services } from '../../../services.js';
 
 const tags = ['models'];
@@ -9,7 +15,7 @@ const adminOnly = { roles: ['admin'] as const };
 
 /** /api/v1/models: the registry, registration, switching the loaded model, removal. */
 export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const { modelRegistry, engine } = services;
+  const { modelRegistry, modelDownloads, engine } = services;
 
   app.get(
     '/',
@@ -42,6 +48,51 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
           kind: request.body.kind,
         }),
       ),
+  );
+
+  app.post(
+    '/pull',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        body: PullModelBody,
+        response: { 202: ModelDownload, ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) =>
+      reply
+        .status(202)
+        .send(
+          await modelDownloads.start(
+            request.principal.user.id,
+            request.body.name_or_url,
+            request.body.sha256,
+          ),
+        ),
+  );
+
+  app.get(
+    '/downloads',
+    {
+      config: adminOnly,
+      schema: {
+        tags,
+        response: { 200: Type.Object({ downloads: Type.Array(ModelDownload) }), ...authErrors },
+      },
+    },
+    async () => ({
+      downloads: await modelDownloads.list(),
+    }),
+  );
+
+  app.get(
+    '/downloads/:id',
+    {
+      config: adminOnly,
+      schema: { tags, params: IdParams, response: { 200: ModelDownload, ...authErrors } },
+    },
+    async (request) => modelDownloads.get(request.params.id),
   );
 
   app.post(

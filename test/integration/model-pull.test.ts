@@ -1,0 +1,104 @@
+import { createReadStream, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storiesModel } from '../helpers/shared-models.js';
+import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let hub: Server;
+let hubUrl: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ model: false });
+  // A local stand-in for a model hub, serving the real tiny GGUF.
+  hub = createServer((request, response) => {
+    if (request.url !== '/stories260K.gguf') return response.writeHead(404).end();
+    response.writeHead(200, { 'content-length': statSync(storiesModel()).size });
+    createReadStream(storiesModel()).pipe(response);
+  });
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  const address = hub.address();
+  hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+});
+afterAll(async () => {
+  hub.close();
+  await t.close();
+});
+
+const call = async (method: 'GET' | 'POST', url: string, token: string, payload?: object) => {
+  const response = await t.app.inject({ method, url, headers: bearer(token), payload });
+  return { status: response.statusCode, body: response.json() };
+};
+
+async function waitForDownload(id: string, token: string) {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { body } = await call('GET', `/api/v1/models/downloads/${id}`, token);
+    if (body.status !== 'downloading') return body;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('download did not finish');
+}
+
+describe('model pull over the admin API', () => {
+  it('downloads in the background, verifies, registers, and the model can then be loaded', async () => {
+    const admin = await t.adminToken();
+    expect((await call('GET', '/health', admin)).body.model).toBeNull();
+    const started = await call('POST', '/api/v1/models/pull', admin, {
+      name_or_url: `${hubUrl}/stories260K.gguf`,
+      sha256: '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d',
+    });
+    expect(started.status).toBe(202);
+    expect(started.body.status).toBe('downloading');
+    const finished = await waitForDownload(started.body.id, admin);
+    expect(finished).toMatchObject({ status: 'completed', bytes_done: 1_185_376, error: null });
+
+    const models = (await call('GET', '/api/v1/models', admin)).body.models;
+    expect(models.find((model: any) => model.id === finished.model_id)).toMatchObject({
+      name: 'stories260K',
+      sha256: '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d',
+      present: true,
+    });
+    const loaded = await call('POST', `/api/v1/models/${finished.model_id}/load`, admin);
+    expect(loaded.body.is_active).toBe(true);
+    expect((await call('GET', '/health', admin)).body.model.id).toBe('stories260K');
+  });
+
+  it('records a failed download with its reason', async () => {
+    const admin = await t.adminToken();
+    const started = await call('POST', '/api/v1/models/pull', admin, {
+      name_or_url: `${hubUrl}/missing.gguf`,
+    });
+    const finished = await waitForDownload(started.body.id, admin);
+    expect(finished.status).toBe('failed');
+    expect(finished.error).toContain('404');
+  });
+
+  it('rejects a hash mismatch without registering the file', async () => {
+    const admin = await t.adminToken();
+    const started = await call('POST', '/api/v1/models/pull', admin, {
+      name_or_url: `${hubUrl}/stories260K.gguf`,
+      sha256: '0'.repeat(64),
+    });
+    const finished = await waitForDownload(started.body.id, admin);
+    expect(finished.status).toBe('failed');
+    expect(finished.model_id).toBeNull();
+  });
+
+  it('is admin-only and validates its input', async () => {
+    const user = await t.createUser('manager');
+    expect(
+      (await call('POST', '/api/v1/models/pull', user.token, { name_or_url: 'qwen2.5-0.5b-instruct' }))
+        .status,
+    ).toBe(403);
+    const admin = await t.adminToken();
+    expect((await call('POST', '/api/v1/models/pull', admin, { name_or_url: 'no-such-model' })).status).toBe(
+      404,
+    );
+    expect(
+      (await call('POST', '/api/v1/models/pull', admin, { name_or_url: `${hubUrl}/notes.txt` })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/api/v1/models/pull', admin, { name_or_url: 'file:///etc/passwd' })).status,
+    ).toBe(400);
+  });
+});
