@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { buildApp } from './app.js';
 import { adminNotice, startRuntime } from './bootstrap.js';
-import { loadConfig } from './config/config.js';
+import { loadProcessConfig } from './config/config.js';
 
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
-  const config = loadConfig(process.env, { dotenvPath: path.resolve('.env') });
+  const config = loadProcessConfig();
   const runtime = await startRuntime(config);
   const app = await buildApp(runtime.services);
   announceAdmin(runtime.admin, app.log);

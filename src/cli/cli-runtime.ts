@@ -1,11 +1,10 @@
-import path from 'node:path';
 import { adminNotice, startRuntime, type Runtime } from '../bootstrap.js';
-import { loadConfig, type Config } from '../config/config.js';
+import { loadProcessConfig, type Config } from '../config/config.js';
 import { formatTable } from './cli-format.js';
 
 /** Loads config the same way the server does (environment plus ./.env). */
 export function cliConfig(): Config {
-  return loadConfig(process.env, { dotenvPath: path.resolve('.env') });
+  return loadProcessConfig();
 }
 
 /** Runs `work` with services started (model not loaded unless asked), then closes them. */

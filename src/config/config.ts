@@ -101,6 +101,11 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The process's configuration: its environment plus `.env` in the working directory. */
+export function loadProcessConfig(): Config {
+  return loadConfig(process.env, { dotenvPath: path.resolve('.env') });
+}
+
 /** Lists every variable with its default and description (used by the README and `doctor`). */
 export function describeVariables(): { name: string; default: unknown; description: string }[] {
   return Object.values(variables).flatMap((group) =>

@@ -1,15 +1,14 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storiesModel } from '../helpers/shared-models.js';
+import { startModelHub } from '../helpers/model-hub.js';
 
 const run = promisify(execFile);
 let dataDir: string;
-let server: Server;
+let hub: Awaited<ReturnType<typeof startModelHub>>;
 let baseUrl: string;
 
 /** Runs the real CLI (TypeScript source through tsx) with a private data directory. */
@@ -21,24 +20,17 @@ const cli = (...args: string[]) =>
 
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-cli-'));
-  // A local "model hub" serving the real tiny GGUF.
-  server = createServer((request, response) => {
-    if (request.url !== '/models/stories260K.gguf') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-length': statSync(storiesModel()).size });
-    createReadStream(storiesModel()).pipe(response);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  hub = await startModelHub();
+  baseUrl = hub.url;
 });
 afterAll(() => {
-  server.close();
+  hub.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
 
 describe('privatestack CLI', () => {
   it('pulls a model from a URL, registers it, and makes it active', async () => {
-    const pulled = await cli('models', 'pull', `${baseUrl}/models/stories260K.gguf`);
+    const pulled = await cli('models', 'pull', `${baseUrl}/stories260K.gguf`);
     expect(pulled.stdout).toContain('270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d');
     const list = await cli('models', 'list');
     expect(list.stdout).toMatch(/stories260K\s+chat\s+\*/);
@@ -46,7 +38,7 @@ describe('privatestack CLI', () => {
   });
 
   it('fails clearly for a missing model URL', async () => {
-    const failure = await cli('models', 'pull', `${baseUrl}/models/missing.gguf`).catch(
+    const failure = await cli('models', 'pull', `${baseUrl}/missing.gguf`).catch(
       (error: { stderr: string; code: number }) => error,
     );
     expect((failure as { code: number }).code).toBe(1);

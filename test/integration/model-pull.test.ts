@@ -1,24 +1,15 @@
-import { createReadStream, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storiesModel } from '../helpers/shared-models.js';
+import { startModelHub } from '../helpers/model-hub.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
-let hub: Server;
+let hub: Awaited<ReturnType<typeof startModelHub>>;
 let hubUrl: string;
 
 beforeAll(async () => {
   t = await startTestApp({ model: false });
-  // A local stand-in for a model hub, serving the real tiny GGUF.
-  hub = createServer((request, response) => {
-    if (request.url !== '/stories260K.gguf') return response.writeHead(404).end();
-    response.writeHead(200, { 'content-length': statSync(storiesModel()).size });
-    createReadStream(storiesModel()).pipe(response);
-  });
-  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
-  const address = hub.address();
-  hubUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  hub = await startModelHub();
+  hubUrl = hub.url;
 });
 afterAll(async () => {
   hub.close();
