@@ -13,6 +13,7 @@ import { healthRoutes } from './http/routes/health/health.routes.js';
 import { modelsRoutes } from './http/routes/models/models.routes.js';
 import { promptsRoutes } from './http/routes/prompts/prompts.routes.js';
 import { usersRoutes } from './http/routes/users/users.routes.js';
+import { workspacesRoutes } from './http/routes/workspaces/workspaces.routes.js';
 import type { Services } from './services.js';
 import { VERSION } from './version.js';
 
@@ -87,6 +88,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       await api.register(chatWebSocketRoutes, { prefix: '/chat', services });
       await api.register(promptsRoutes, { prefix: '/prompts', services });
       await api.register(modelsRoutes, { prefix: '/models', services });
+      await api.register(workspacesRoutes, { prefix: '/workspaces', services });
     },
     { prefix: '/api/v1' },
   );

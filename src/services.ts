@@ -14,6 +14,8 @@ import { createPromptRepository } from './modules/prompts/prompt.repository.js';
 import { createPromptsService } from './modules/prompts/prompts.service.js';
 import { createUserRepository } from './modules/users/user.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createWorkspaceRepository } from './modules/workspaces/workspace.repository.js';
+import { createWorkspacesService } from './modules/workspaces/workspaces.service.js';
 import type { LocalEngine } from './providers/llm/local/local-engine.js';
 import { createMemoryRateLimiter, type RateLimiter } from './providers/rate-limit/rate-limiter.js';
 
@@ -40,6 +42,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     conversations: createConversationRepository(db),
     models: createModelRepository(db),
     modelDownloads: createModelDownloadRepository(db),
+    workspaces: createWorkspaceRepository(db),
   };
   const users = createUsersService({ users: repositories.users, sessions: repositories.sessions, clock });
   const auth = createAuthService({
@@ -68,6 +71,11 @@ export function createServices(config: Config, dependencies: Dependencies) {
     modelsDir: config.storage.modelsDir,
     clock,
   });
+  const workspaces = createWorkspacesService({
+    workspaces: repositories.workspaces,
+    users: repositories.users,
+    clock,
+  });
   return {
     config,
     database,
@@ -81,6 +89,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     chat,
     modelRegistry,
     modelDownloads,
+    workspaces,
     startedAt: clock(),
   };
 }

@@ -4,12 +4,14 @@ import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as modelDownloads from './migrations/0002-model-downloads.js';
+import * as workspaces from './migrations/0003-workspaces.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
 const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-model-downloads': modelDownloads,
+  '0003-workspaces': workspaces,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -112,6 +112,25 @@ export interface ModelDownloadsTable {
   updated_at: string;
 }
 
+/** A workspace (department): the unit documents and retrieval permissions belong to. */
+export interface WorkspacesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  status: 'active' | 'archived';
+  created_by: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user's role in a workspace. */
+export interface WorkspaceMembersTable {
+  workspace_id: string;
+  user_id: string;
+  role: 'owner' | 'editor' | 'reader';
+  added_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -128,5 +147,7 @@ export interface Database {
   messages: MessagesTable;
   models: ModelsTable;
   model_downloads: ModelDownloadsTable;
+  workspaces: WorkspacesTable;
+  workspace_members: WorkspaceMembersTable;
   settings: SettingsTable;
 }

@@ -1,0 +1,49 @@
+import { Type } from '@sinclair/typebox';
+
+const WorkspaceRole = Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('reader')]);
+
+/** A workspace with the caller's role in it. */
+export const Workspace = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.Union([Type.String(), Type.Null()]),
+  status: Type.Union([Type.Literal('active'), Type.Literal('archived')]),
+  member_count: Type.Integer(),
+  my_role: Type.Union([WorkspaceRole, Type.Null()]),
+  created_at: Type.String(),
+  updated_at: Type.String(),
+});
+
+/** Create a workspace. */
+export const CreateWorkspaceBody = Type.Object({
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+});
+
+/** Rename, describe, archive or restore a workspace. */
+export const UpdateWorkspaceBody = Type.Object(
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+    status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
+  },
+  { minProperties: 1 },
+);
+
+/** A workspace member. */
+export const WorkspaceMember = Type.Object({
+  user_id: Type.String(),
+  username: Type.String(),
+  email: Type.String(),
+  role: WorkspaceRole,
+  added_at: Type.String(),
+});
+
+/** Add a member or change their role. */
+export const SetMemberBody = Type.Object({ role: WorkspaceRole });
+
+/** Workspace and member ids. */
+export const MemberParams = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 64 }),
+  userId: Type.String({ minLength: 1, maxLength: 64 }),
+});
