@@ -9,6 +9,8 @@ import { createServices, type Services } from './services.js';
 export interface Runtime {
   readonly services: Services;
   readonly admin: AdminBootstrapResult;
+  /** Why the configured model could not be loaded, when it could not. */
+  readonly modelError?: string;
   close(): Promise<void>;
 }
 
@@ -49,13 +51,21 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       email: config.auth.adminEmail,
       password: config.auth.adminPassword,
     });
+    let modelError: string | undefined;
     if (options.loadModel !== false) {
       const startup = await services.modelRegistry.startupModel(config.model.path);
-      if (startup) await engine.load(startup.filePath, startup.name);
+      // A missing or broken model must not keep accounts, history and the admin API offline:
+      // start degraded and say why (health shows it; chat answers MODEL_NOT_LOADED).
+      if (startup) {
+        await engine.load(startup.filePath, startup.name).catch((error: unknown) => {
+          modelError = `Could not load model ${startup.filePath}: ${error instanceof Error ? error.message : 'unknown error'}`;
+        });
+      }
     }
     return {
       services,
       admin,
+      modelError,
       close: async () => {
         await services.modelDownloads.stopAll();
         await engine.dispose();

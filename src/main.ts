@@ -9,6 +9,7 @@ export async function main(): Promise<void> {
   const app = await buildApp(runtime.services);
   announceAdmin(runtime.admin, app.log);
   const engine = runtime.services.engine.status();
+  if (runtime.modelError) app.log.error(runtime.modelError);
   if (!engine.loaded) {
     app.log.warn(
       'No model loaded: set MODEL_PATH or run `privatestack models pull <name>` then `models use <name>`',

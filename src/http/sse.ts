@@ -27,24 +27,33 @@ export async function sendSse(
   controller: AbortController,
   events: AsyncIterator<SseEvent>,
 ): Promise<void> {
-  const first = await events.next();
+  // Listen from the start: a client may leave while its request waits in the model queue.
+  const detach = abortOnDisconnect(reply, controller);
+  let first: IteratorResult<SseEvent>;
+  try {
+    first = await events.next();
+  } catch (error) {
+    detach();
+    throw error;
+  }
   const raw = reply.raw;
   reply.hijack();
+  // Headers set by hooks (CORS, security headers) still apply after hijacking.
   raw.writeHead(200, {
+    ...(reply.getHeaders() as Record<string, string>),
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  const detach = abortOnDisconnect(reply, controller);
   const write = (event: SseEvent) => {
     if (!raw.destroyed) raw.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
   };
   try {
     for (let step = first; !step.done; step = await events.next()) write(step.value);
   } catch (error) {
-    const { body } = toErrorResponse(error);
-    if (toErrorResponse(error).status >= 500) request.log.error({ err: error }, 'stream failed');
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) request.log.error({ err: error }, 'stream failed');
     write({ event: 'error', data: body.error });
   } finally {
     detach();

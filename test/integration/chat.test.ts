@@ -137,6 +137,13 @@ describe('chat sessions over real HTTP', () => {
       code: 'VALIDATION_ERROR',
       details: { field: 'message' },
     });
+    const empty = await post(`/api/v1/chat/sessions/${session.id}/messages`, alice.token, { message: '' });
+    expect(empty.status).toBe(400);
+    expect(((await empty.json()) as any).error.details.field).toBe('message');
+    const huge = await post(`/api/v1/chat/sessions/${session.id}/messages`, alice.token, {
+      message: 'x'.repeat(1_100_000),
+    });
+    expect(huge.status).toBe(413);
     const badTemperature = await post(`/api/v1/chat/sessions/${session.id}/messages`, alice.token, {
       message: 'x',
       temperature: 9,
@@ -145,15 +152,14 @@ describe('chat sessions over real HTTP', () => {
     expect(((await badTemperature.json()) as any).error.details.field).toBe('temperature');
   });
 
-  it('answers a prompt longer than the context with a clear 400', async () => {
+  it('answers a prompt longer than the context with a clear 400 and stores nothing', async () => {
     const session = await newSession(alice.token);
     const response = await post(`/api/v1/chat/sessions/${session.id}/messages`, alice.token, {
       message: 'story '.repeat(3000),
     });
-    const events = await readSse(response);
-    expect(events.at(-1)).toMatchObject({ event: 'error', data: { code: 'CONTEXT_LENGTH_EXCEEDED' } });
-    const stored = (await get(`/api/v1/chat/sessions/${session.id}`, alice.token)).body.messages;
-    expect(stored.map((message: any) => message.status)).toEqual(['complete', 'error']);
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as any).error).toMatchObject({ code: 'CONTEXT_LENGTH_EXCEEDED' });
+    expect((await get(`/api/v1/chat/sessions/${session.id}`, alice.token)).body.messages).toEqual([]);
   });
 
   it('lets viewers read but not chat', async () => {

@@ -12,9 +12,20 @@ import { createConversationRepository } from './conversation.repository.js';
 /** A scripted model: replays the parts it is given and records what it was asked. */
 function scriptedModel(parts: StreamPart[], options: { busy?: boolean } = {}) {
   const requests: GenerationRequest[] = [];
+  const released: number[] = [];
   const model: LanguageModel = {
-    admit: () => {
+    begin: async (request) => {
       if (options.busy) throw new AppError('MODEL_BUSY', 'busy', { retryAfterSeconds: 2 });
+      requests.push(request);
+      return {
+        stream: async function* () {
+          yield* parts;
+        },
+        release: () => released.push(1),
+      };
+    },
+    stream: async function* () {
+      yield* parts;
     },
     countTokens: async (text) => text.length,
     status: () => ({
@@ -23,12 +34,8 @@ function scriptedModel(parts: StreamPart[], options: { busy?: boolean } = {}) {
       queuedRequests: 0,
       model: { id: 'scripted', contextSize: 4096, parallelSequences: 1 },
     }),
-    stream: async function* (request) {
-      requests.push(request);
-      yield* parts;
-    },
   };
-  return { model, requests };
+  return { model, requests, released };
 }
 
 const finish: StreamPart = {
@@ -124,10 +131,16 @@ describe('chat service', () => {
       code: 'MODEL_BUSY',
     });
     expect((await chat.getSession(principal, session.id)).messages).toEqual([]);
+    // Without a session id, no conversation is created either.
+    const before = (await chat.listSessions(principal, { offset: 0, limit: 100 })).total;
+    await expect(collect(chat.sendMessage(principal, undefined, { message: 'hi' }))).rejects.toMatchObject({
+      code: 'MODEL_BUSY',
+    });
+    expect((await chat.listSessions(principal, { offset: 0, limit: 100 })).total).toBe(before);
   });
 
   it('stores what was said so far, marked incomplete, when the consumer goes away', async () => {
-    const { model } = scriptedModel([
+    const { model, released } = scriptedModel([
       { type: 'text-delta', text: 'Once ' },
       { type: 'text-delta', text: 'upon' },
       finish,
@@ -139,5 +152,6 @@ describe('chat service', () => {
     }
     const stored = await chat.getSession(principal, session.id);
     expect(stored.messages[1]).toMatchObject({ role: 'assistant', content: 'Once ', status: 'incomplete' });
+    expect(released.length).toBeGreaterThan(0);
   });
 });

@@ -1,6 +1,7 @@
 import { errors } from '../../shared/errors.js';
 import type {
   ChatMessage,
+  Generation,
   GenerationOptions,
   LanguageModel,
   Usage,
@@ -12,7 +13,7 @@ import type { ConversationRepository, ConversationRow, MessageRow } from './conv
 
 /** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
 export type ChatEvent =
-  | { readonly type: 'user-message'; readonly message: PresentedMessage }
+  | { readonly type: 'user-message'; readonly conversationId: string; readonly message: PresentedMessage }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
   | { readonly type: 'done'; readonly message: PresentedMessage; readonly droppedMessages: number };
@@ -41,10 +42,14 @@ export function createChatService(dependencies: {
     return row;
   };
 
-  const createSession = async (principal: Principal, input: { title?: string; prompt_id?: string }) => {
+  /** A new conversation row (not stored yet) with the system prompt it starts with. */
+  const draftSession = async (
+    principal: Principal,
+    input: { title?: string; prompt_id?: string },
+  ): Promise<ConversationRow> => {
     const prompt = await prompts.resolveForSession(input.prompt_id);
     const now = nowIso();
-    return conversations.insert({
+    return {
       id: crypto.randomUUID(),
       user_id: principal.user.id,
       title: input.title?.trim() || DEFAULT_TITLE,
@@ -55,8 +60,10 @@ export function createChatService(dependencies: {
       message_count: 0,
       created_at: now,
       updated_at: now,
-    });
+    };
   };
+  const createSession = async (principal: Principal, input: { title?: string; prompt_id?: string }) =>
+    conversations.insert(await draftSession(principal, input));
 
   const history = (conversation: ConversationRow, rows: MessageRow[]): ChatMessage[] => [
     ...(conversation.system_prompt ? [{ role: 'system' as const, content: conversation.system_prompt }] : []),
@@ -65,36 +72,54 @@ export function createChatService(dependencies: {
       .map((row) => ({ role: row.role, content: row.content })),
   ];
 
+  /**
+   * One turn. The model validates the prompt and reserves capacity before anything is stored or
+   * yielded, so a busy model (503) or an over-long message (400) leaves no trace. Without a
+   * conversation id, a new conversation is created once the turn can run.
+   */
   async function* sendMessage(
     principal: Principal,
-    conversationId: string,
+    conversationId: string | undefined,
     input: TurnInput,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    const conversation = await requireOwned(principal, conversationId);
-    model.admit();
-    const userRow = await conversations.appendMessage(
-      newMessage(conversation.id, 'user', input.message, nowIso()),
+    const existing = conversationId === undefined ? undefined : await requireOwned(principal, conversationId);
+    const conversation = existing ?? (await draftSession(principal, {}));
+    const rows = existing ? await conversations.messages(existing.id) : [];
+    const messages = [...history(conversation, rows), { role: 'user' as const, content: input.message }];
+    const generation = await model.begin(
+      { messages, options: input.options, cacheKey: conversation.id },
+      signal,
     );
-    if (conversation.title === DEFAULT_TITLE && conversation.message_count === 0) {
-      await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
+    try {
+      if (!existing) await conversations.insert(conversation);
+      const userRow = await conversations.appendMessage(
+        newMessage(conversation.id, 'user', input.message, nowIso()),
+      );
+      if (conversation.title === DEFAULT_TITLE && conversation.message_count === 0) {
+        await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
+      }
+      yield { type: 'user-message', conversationId: conversation.id, message: presentMessage(userRow) };
+      yield* answer(conversation, generation, signal);
+    } finally {
+      generation.release();
     }
-    yield { type: 'user-message', message: presentMessage(userRow) };
+  }
 
+  async function* answer(
+    conversation: ConversationRow,
+    generation: Generation,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
     const answer = { text: '', reasoning: '', firstTokenMs: undefined as number | undefined };
     let finish: { usage: Usage; status: MessageRow['status']; dropped: number } | undefined;
     let failure: unknown;
     let stored: MessageRow | undefined;
     try {
-      const rows = await conversations.messages(conversation.id);
-      const stream = model.stream(
-        { messages: history(conversation, rows), options: input.options, cacheKey: conversation.id },
-        signal,
-      );
-      for await (const part of stream) {
+      for await (const part of generation.stream()) {
         if (part.type === 'finish') {
-          const status = part.reason === 'abort' ? 'incomplete' : 'complete';
+          const status = part.reason === 'abort' || signal?.aborted ? 'incomplete' : 'complete';
           finish = { usage: part.usage, status, dropped: part.droppedMessages };
           continue;
         }

@@ -71,12 +71,23 @@ export interface EngineStatus {
   readonly queuedRequests: number;
 }
 
-/** A chat model. `stream` yields parts and ends with `finish`; aborting the signal stops generation. */
+/** A started generation: capacity is held until its stream ends or it is released. */
+export interface Generation {
+  /** The answer's parts, ending with `finish`; ending or breaking the iteration releases capacity. */
+  stream(): AsyncIterable<StreamPart>;
+  /** Gives capacity back without streaming (when the caller fails before consuming). Idempotent. */
+  release(): void;
+}
+
+/** A chat model. Aborting the signal stops generation; the stream then ends with finish reason `abort`. */
 export interface LanguageModel {
-  /** Streams one answer. Throws AppError MODEL_BUSY (503, Retry-After) when the wait queue is full. */
+  /**
+   * Validates the request and reserves capacity before any output, so the caller can still answer
+   * 400 CONTEXT_LENGTH_EXCEEDED, 503 MODEL_BUSY (Retry-After) or 503 MODEL_NOT_LOADED.
+   */
+  begin(request: GenerationRequest, signal?: AbortSignal): Promise<Generation>;
+  /** begin() and stream in one call. */
   stream(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<StreamPart>;
-  /** Throws MODEL_NOT_LOADED or MODEL_BUSY (503, Retry-After) now, before any work, when a request could not be served. */
-  admit(): void;
   /** Counts tokens of a text with the model's tokenizer. */
   countTokens(text: string): Promise<number>;
   /** Current model and queue state. */

@@ -4,6 +4,7 @@ import { Value } from '@sinclair/typebox/value';
 import type { WebSocket } from '@fastify/websocket';
 import { GenerationSettings } from '../../../../contracts/chat.contract.js';
 import type { Services } from '../../../services.js';
+import { AppError } from '../../../shared/errors.js';
 import { credentialOf, WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { toErrorResponse } from '../../plugins/errors.plugin.js';
 import { toGenerationOptions } from './chat.mapping.js';
@@ -20,6 +21,8 @@ const ClientFrame = Type.Union([
 type ClientFrame = Static<typeof ClientFrame>;
 
 const MAX_FRAME_BYTES = 1_048_576;
+/** Messages a socket may have waiting behind the one being answered. */
+const MAX_QUEUED_FRAMES = 4;
 
 /** GET /api/v1/chat/ws: seed 003's WebSocket chat, frames `{chunk, done}`; `?token=` is accepted for browsers. */
 export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -27,40 +30,55 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
     '/ws',
     { websocket: true, config: { roles: WRITER_ROLES, allowQueryToken: true } },
     (socket: WebSocket, request) => {
-      const credential = credentialOf(request, true);
+      const credential = credentialOf(request, true) ?? '';
       let current: AbortController | undefined;
+      let closed = false;
+      let queued = 0;
       let chain = Promise.resolve();
       const send = (frame: unknown) => {
         if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame));
       };
 
-      socket.on('close', () => current?.abort(new Error('client disconnected')));
+      socket.on('close', () => {
+        closed = true;
+        current?.abort(new Error('client disconnected'));
+      });
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         const frame = parseFrame(data, isBinary);
         if ('error' in frame) return send({ error: frame.error, done: true });
         if ('type' in frame) return current?.abort(new Error('cancelled by client'));
+        if (queued >= MAX_QUEUED_FRAMES) {
+          return send({
+            error: { code: 'RATE_LIMITED', message: 'Too many messages waiting on this socket' },
+            done: true,
+          });
+        }
         // Messages on one socket are answered one after another, in order.
-        chain = chain.then(() => answer(frame)).catch(() => undefined);
+        queued += 1;
+        chain = chain
+          .then(() => (closed ? undefined : answer(frame)))
+          .catch(() => undefined)
+          .finally(() => {
+            queued -= 1;
+          });
       });
 
       const answer = async (frame: Exclude<ClientFrame, { type: 'cancel' }>) => {
         const controller = (current = new AbortController());
         try {
-          // A socket lives long: check the credential again for every message, so logout, revocation
-          // and disabling take effect at once here too.
-          const principal = await services.auth.authenticate(credential ?? '');
-          const sessionId = frame.session_id ?? (await services.chat.startSession(principal, {})).id;
+          const principal = await reauthenticate(services, credential);
           const input = { message: frame.message, options: toGenerationOptions(frame) };
+          let sessionId = frame.session_id;
           for await (const event of services.chat.sendMessage(
             principal,
             sessionId,
             input,
             controller.signal,
           )) {
-            if (event.type === 'text-delta') send({ chunk: event.text, done: false });
+            if (event.type === 'user-message') sessionId = event.conversationId;
+            else if (event.type === 'text-delta') send({ chunk: event.text, done: false });
             else if (event.type === 'reasoning-delta') send({ reasoning: event.text, done: false });
-            else if (event.type === 'done')
-              send({ chunk: '', done: true, session_id: sessionId, message: event.message });
+            else send({ chunk: '', done: true, session_id: sessionId, message: event.message });
           }
         } catch (error) {
           const { status, body } = toErrorResponse(error);
@@ -73,6 +91,18 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
     },
   );
 };
+
+/**
+ * A socket lives long: every message checks the credential again (logout, revocation and disabling
+ * take effect at once), and the same role and password-change rules as the upgrade request.
+ */
+async function reauthenticate(services: Services, credential: string) {
+  const principal = await services.auth.authenticate(credential);
+  if (principal.user.must_change_password)
+    throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change your password first');
+  if (!WRITER_ROLES.includes(principal.user.role)) throw new AppError('FORBIDDEN', 'Your role cannot chat');
+  return principal;
+}
 
 function parseFrame(
   data: Buffer,

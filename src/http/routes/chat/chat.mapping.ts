@@ -31,7 +31,7 @@ export async function* toSseEvents(events: AsyncIterable<ChatEvent>): AsyncGener
   for await (const event of events) {
     switch (event.type) {
       case 'user-message':
-        yield { event: 'user_message', data: event.message };
+        yield { event: 'user_message', data: { ...event.message, conversation_id: event.conversationId } };
         break;
       case 'text-delta':
         yield { event: 'chunk', data: { content: event.text } };

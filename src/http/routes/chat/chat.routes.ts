@@ -10,6 +10,7 @@ import {
   UpdateSessionBody,
 } from '../../../../contracts/chat.contract.js';
 import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../contracts/common.contract.js';
+import type { Principal } from '../../../modules/auth/auth.service.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
 import type { Services } from '../../../services.js';
 import { AppError } from '../../../shared/errors.js';
@@ -25,18 +26,14 @@ const busy = { 503: ErrorResponse, 429: ErrorResponse };
 export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { chat } = services;
 
-  /** Starts (or continues) a conversation for the one-shot endpoints. */
-  const oneShot = async (
-    request: { principal: Parameters<typeof chat.sendMessage>[0]; body: typeof ChatBody.static },
-    signal: AbortSignal,
-  ) => {
-    const id = request.body.conversation_id ?? (await chat.startSession(request.principal, {})).id;
-    const input = {
-      message: withContext(request.body.message, request.body.context),
-      options: toGenerationOptions(request.body),
-    };
-    return { id, events: chat.sendMessage(request.principal, id, input, signal) };
-  };
+  /** The one-shot endpoints continue a conversation, or start one once the turn can run. */
+  const oneShot = (principal: Principal, body: typeof ChatBody.static, signal: AbortSignal) =>
+    chat.sendMessage(
+      principal,
+      body.conversation_id,
+      { message: withContext(body.message, body.context), options: toGenerationOptions(body) },
+      signal,
+    );
 
   app.post(
     '/',
@@ -47,13 +44,16 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (request, reply) => {
       const controller = new AbortController();
       abortOnDisconnect(reply, controller);
-      const { id, events } = await oneShot(request, controller.signal);
+      let conversationId = '';
       let done: Extract<ChatEvent, { type: 'done' }> | undefined;
-      for await (const event of events) if (event.type === 'done') done = event;
+      for await (const event of oneShot(request.principal, request.body, controller.signal)) {
+        if (event.type === 'user-message') conversationId = event.conversationId;
+        if (event.type === 'done') done = event;
+      }
       if (!done) throw new AppError('MODEL_ERROR', 'Generation ended without an answer', { retryable: true });
       const message = done.message;
       return {
-        conversation_id: id,
+        conversation_id: conversationId,
         message_id: message.id,
         response: message.content,
         reasoning: message.reasoning,
@@ -71,7 +71,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     { config: writers, schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } } },
     async (request, reply) => {
       const controller = new AbortController();
-      const { events } = await oneShot(request, controller.signal);
+      const events = oneShot(request.principal, request.body, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
     },
   );

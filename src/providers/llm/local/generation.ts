@@ -13,19 +13,24 @@ import { StopDetector } from '../stop-detector.js';
 import type { BatchScheduler } from './batch-scheduler.js';
 import { TokenTextDecoder } from './token-text.js';
 
-/** Everything one generation needs. */
-export interface GenerationJob {
+/** What rendering a prompt needs. */
+export interface PromptJob {
   readonly model: LlamaModel;
-  readonly sequence: LlamaContextSequence;
   readonly chatWrapper: ChatWrapper;
-  readonly scheduler: BatchScheduler;
+  readonly contextSize: number;
   readonly request: GenerationRequest;
   readonly defaults: { readonly temperature: number; readonly topP: number; readonly maxTokens: number };
+}
+
+/** Everything one generation needs. */
+export interface GenerationJob extends PromptJob {
+  readonly sequence: LlamaContextSequence;
+  readonly scheduler: BatchScheduler;
   readonly signal?: AbortSignal;
 }
 
 /** A rendered prompt that fits the context window. */
-interface FittedPrompt {
+export interface FittedPrompt {
   readonly tokens: Token[];
   readonly stops: string[];
   readonly startsInReasoning: boolean;
@@ -34,10 +39,12 @@ interface FittedPrompt {
 }
 
 /** Generates on one sequence: reuses the cached prefix, streams deltas, honours stops, limits and aborts. */
-export async function* generateOnSequence(job: GenerationJob): AsyncGenerator<StreamPart> {
+export async function* generateOnSequence(
+  job: GenerationJob,
+  prompt: FittedPrompt,
+): AsyncGenerator<StreamPart> {
   const { model, sequence, request, defaults, signal, scheduler } = job;
   const options = request.options ?? {};
-  const prompt = fitPrompt(job, options.maxTokens ?? defaults.maxTokens);
   const reused = await reusePrefix(sequence, prompt.tokens);
   const decoder = new TokenTextDecoder(model);
   const splitter = new ReasoningSplitter(prompt.startsInReasoning);
@@ -115,8 +122,9 @@ function toPart(piece: { kind: 'text' | 'reasoning'; text: string }): StreamPart
  * Renders the chat with the model's own template. When it does not fit, the oldest turns are dropped
  * (system messages and the newest user message are always kept); if even that is too long, 400.
  */
-function fitPrompt(job: GenerationJob, requestedMaxTokens: number): FittedPrompt {
-  const contextSize = job.sequence.contextSize;
+export function fitPrompt(job: PromptJob): FittedPrompt {
+  const requestedMaxTokens = job.request.options?.maxTokens ?? job.defaults.maxTokens;
+  const contextSize = job.contextSize;
   const reserve = Math.min(requestedMaxTokens, Math.floor(contextSize / 4));
   const messages = [...job.request.messages];
   let dropped = 0;
@@ -146,7 +154,7 @@ function fitPrompt(job: GenerationJob, requestedMaxTokens: number): FittedPrompt
   }
 }
 
-function render(job: GenerationJob, messages: readonly ChatMessage[]) {
+function render(job: PromptJob, messages: readonly ChatMessage[]) {
   const history: ChatHistoryItem[] = messages.map((message) =>
     message.role === 'system'
       ? { type: 'system', text: message.content }

@@ -10,15 +10,16 @@ import {
 import { AppError } from '../../../shared/errors.js';
 import type {
   EngineStatus,
+  Generation,
   GenerationRequest,
   LanguageModel,
   ModelInfo,
   StreamPart,
 } from '../language-model.js';
 import { createBatchScheduler, type BatchScheduler } from './batch-scheduler.js';
-import { generateOnSequence } from './generation.js';
+import { fitPrompt, generateOnSequence } from './generation.js';
 import { llamaRuntime } from './llama-runtime.js';
-import { SlotPool } from './slot-pool.js';
+import { SlotPool, type Slot } from './slot-pool.js';
 
 /** How to load and run the local model. */
 export interface LocalEngineOptions {
@@ -84,50 +85,75 @@ export class LocalEngine implements LanguageModel {
     };
   }
 
-  /** Fails fast when no model is loaded or the wait queue is already full. */
-  admit(): void {
-    this.require().pool.checkCapacity();
-  }
-
   /** Counts tokens with the loaded model's tokenizer. */
   async countTokens(text: string): Promise<number> {
     return this.require().model.tokenize(text).length;
   }
 
-  /** Streams one answer on a free sequence (waiting in the bounded queue if none is free). */
-  async *stream(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<StreamPart> {
+  /**
+   * Checks that the prompt fits (400 CONTEXT_LENGTH_EXCEEDED) and takes a sequence, waiting in the
+   * bounded queue (503 MODEL_BUSY when it is full), before any output: callers can still answer with
+   * a proper status. The returned generation holds the sequence until its stream ends or release().
+   */
+  async begin(request: GenerationRequest, signal?: AbortSignal): Promise<Generation> {
     const loaded = this.require();
+    const job = {
+      model: loaded.model,
+      chatWrapper: loaded.chatWrapper,
+      contextSize: loaded.info.contextSize,
+      request,
+      defaults: this.options.defaults,
+    };
+    const prompt = fitPrompt(job);
     loaded.inFlight += 1;
+    let slot: Slot<LlamaContextSequence>;
     try {
-      const slot = await loaded.pool.acquire(request.cacheKey, signal);
+      slot = await loaded.pool.acquire(request.cacheKey, signal);
+    } catch (error) {
+      this.finished(loaded);
+      throw error;
+    }
+    slot.cacheKey = request.cacheKey;
+    let released = false;
+    const release = () => {
+      if (released) return;
+      released = true;
+      loaded.pool.release(slot);
+      this.finished(loaded);
+    };
+    const stream = async function* (): AsyncGenerator<StreamPart> {
       try {
-        slot.cacheKey = request.cacheKey;
-        yield* generateOnSequence({
-          model: loaded.model,
-          sequence: slot.resource,
-          chatWrapper: loaded.chatWrapper,
-          scheduler: loaded.scheduler,
-          request,
-          defaults: this.options.defaults,
-          signal,
-        });
+        yield* generateOnSequence(
+          { ...job, sequence: slot.resource, scheduler: loaded.scheduler, signal },
+          prompt,
+        );
       } catch (error) {
         loaded.pool.forget(slot);
         throw error;
       } finally {
-        loaded.pool.release(slot);
+        release();
       }
-    } finally {
-      loaded.inFlight -= 1;
-      if (loaded.retired && loaded.inFlight === 0) void disposeLoaded(loaded);
-    }
+    };
+    return { stream, release };
+  }
+
+  /** Streams one answer: begin() and then its stream. */
+  async *stream(request: GenerationRequest, signal?: AbortSignal): AsyncIterable<StreamPart> {
+    const generation = await this.begin(request, signal);
+    yield* generation.stream();
+  }
+
+  private finished(loaded: LoadedModel): void {
+    loaded.inFlight -= 1;
+    if (loaded.retired && loaded.inFlight === 0) void disposeLoaded(loaded).catch(() => undefined);
   }
 
   private require(): LoadedModel {
     if (!this.current) {
       throw new AppError(
         'MODEL_NOT_LOADED',
-        'No model is loaded; set MODEL_PATH or pull and activate a model',
+        'No model is loaded. An administrator can install one with `privatestack models pull <name>` ' +
+          '(see `privatestack models catalog`) or POST /api/v1/models/pull, or set MODEL_PATH',
         {
           retryable: true,
         },
@@ -138,7 +164,7 @@ export class LocalEngine implements LanguageModel {
 
   private retire(loaded: LoadedModel): void {
     loaded.retired = true;
-    if (loaded.inFlight === 0) void disposeLoaded(loaded);
+    if (loaded.inFlight === 0) void disposeLoaded(loaded).catch(() => undefined);
   }
 
   private async open(modelPath: string, id: string): Promise<LoadedModel> {
