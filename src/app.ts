@@ -49,7 +49,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
             },
           },
     bodyLimit: config.server.bodyLimitBytes,
-    trustProxy: false,
+    trustProxy: config.server.trustProxy,
     rewriteUrl: (request) => {
       const url = request.url ?? '/';
       const [pathname, query] = url.split('?', 2);

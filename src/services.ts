@@ -44,7 +44,12 @@ export function createServices(config: Config, dependencies: Dependencies) {
     modelDownloads: createModelDownloadRepository(db),
     workspaces: createWorkspaceRepository(db),
   };
-  const users = createUsersService({ users: repositories.users, sessions: repositories.sessions, clock });
+  const users = createUsersService({
+    users: repositories.users,
+    sessions: repositories.sessions,
+    apiKeys: repositories.apiKeys,
+    clock,
+  });
   const auth = createAuthService({
     ...repositories,
     signer: createTokenSigner(dependencies.jwtSecret, config.auth.accessTokenMinutes * 60, clock),

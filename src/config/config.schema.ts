@@ -76,6 +76,12 @@ export const variables = {
       'Largest accepted JSON request body; larger bodies get 413.',
     ),
     logLevel: spec('LOG_LEVEL', 'info', logLevel, 'pino log level.'),
+    trustProxy: spec(
+      'TRUST_PROXY',
+      false,
+      boolean,
+      'Behind a reverse proxy: take the client address from X-Forwarded-For (login limits are per address).',
+    ),
     corsOrigins: spec('CORS_ORIGINS', undefined, optionalText, 'Comma-separated origins allowed by CORS.'),
   },
   storage: {

@@ -51,7 +51,10 @@ describe('user administration', () => {
     const promoted = await call('PATCH', `/api/v1/users/${created.body.id}`, admin, { role: 'admin' });
     expect(promoted.body.role).toBe('admin');
 
+    const { key } = (await call('POST', '/api/v1/auth/api-keys', manager, { name: 'automation' })).body;
+    expect((await call('GET', '/api/v1/auth/me', key)).status).toBe(200);
     const reset = await call('POST', `/api/v1/users/${created.body.id}/reset-password`, admin, {});
+    expect((await call('GET', '/api/v1/auth/me', key)).status).toBe(401);
     expect(reset.body.temporary_password.length).toBeGreaterThanOrEqual(12);
     expect((await call('GET', '/api/v1/auth/me', manager)).status).toBe(401);
     const fresh = await t.login('manager', reset.body.temporary_password);
@@ -73,6 +76,29 @@ describe('user administration', () => {
     expect((await call('PATCH', '/api/v1/users/nope', await t.adminToken(), { role: 'user' })).status).toBe(
       404,
     );
+  });
+
+  it('derives distinct usernames from e-mails that share a local part', async () => {
+    const admin = await t.adminToken();
+    const first = await call('POST', '/api/v1/users', admin, {
+      email: 'john@alpha.test',
+      password: 'long password',
+    });
+    const second = await call('POST', '/api/v1/users', admin, {
+      email: 'john@beta.test',
+      password: 'long password',
+    });
+    const plus = await call('POST', '/api/v1/users', admin, {
+      email: 'a+b@beta.test',
+      password: 'long password',
+    });
+    expect([first.body.username, second.body.username, plus.body.username]).toEqual(['john', 'john2', 'a-b']);
+    const taken = await call('POST', '/api/v1/users', admin, {
+      email: 'x@beta.test',
+      username: 'john',
+      password: 'long password',
+    });
+    expect(taken.status).toBe(409);
   });
 
   it('refuses an invalid role or e-mail with the field named', async () => {
@@ -167,7 +193,8 @@ describe('model registry', () => {
     const attempt = await call('POST', '/api/v1/models/broken/load', admin);
     expect(attempt.status).toBe(400);
     expect(attempt.body.error.code).toBe('MODEL_ERROR');
-    expect((await call('GET', '/health', undefined)).body.model.loaded).toBe(true);
+    const health = (await call('GET', '/health', undefined)).body;
+    expect(health.model).toMatchObject({ id: 'stories-copy', loaded: true });
   });
 });
 

@@ -64,6 +64,35 @@ describe('login', () => {
   });
 });
 
+describe('login limits under pressure', () => {
+  it('cannot be bypassed with parallel attempts', async () => {
+    const user = await t.createUser();
+    const attempts = await Promise.all(
+      Array.from({ length: 10 }, () => loginResponse({ email: user.email, password: 'wrong guess' })),
+    );
+    const statuses = attempts.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('limits failed attempts per address across accounts, and successes do not count', async () => {
+    const strict = await startTestApp({ model: false, env: { LOGIN_ATTEMPTS_PER_IP: '3' } });
+    try {
+      const login = (email: string, password: string) =>
+        strict.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password } });
+      for (let round = 0; round < 5; round++)
+        expect((await login(ADMIN_EMAIL, ADMIN_PASSWORD)).statusCode).toBe(200);
+      for (const email of ['a@x.test', 'b@x.test', 'c@x.test'])
+        expect((await login(email, 'nope')).statusCode).toBe(401);
+      const blocked = await login('d@x.test', 'nope');
+      expect(blocked.statusCode).toBe(429);
+      expect((await login(ADMIN_EMAIL, ADMIN_PASSWORD)).statusCode).toBe(429);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
 describe('tokens', () => {
   it('rotates refresh tokens, and a reused refresh token ends the session', async () => {
     const first = (await loginResponse({ email: ADMIN_EMAIL, password: ADMIN_PASSWORD })).json();

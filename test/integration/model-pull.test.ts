@@ -72,7 +72,13 @@ describe('model pull over the admin API', () => {
     });
     const finished = await waitForDownload(started.body.id, admin);
     expect(finished.status).toBe('failed');
+    expect(finished.error).toMatch(/sha-?256/i);
     expect(finished.model_id).toBeNull();
+    const modelsDir = t.runtime.services.config.storage.modelsDir;
+    const { readdirSync } = await import('node:fs');
+    expect(
+      readdirSync(modelsDir).filter((file) => file.startsWith('stories260K') && !file.endsWith('.gguf')),
+    ).toEqual([]);
   });
 
   it('is admin-only and validates its input', async () => {

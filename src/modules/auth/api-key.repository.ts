@@ -34,6 +34,15 @@ export function createApiKeyRepository(db: Kysely<Database>) {
     touch: async (id: string, nowIso: string) => {
       await db.updateTable('api_keys').set({ last_used_at: nowIso }).where('id', '=', id).execute();
     },
+    /** Revokes every key of a user (after an administrator resets a possibly compromised account). */
+    revokeAllForUser: async (userId: string, nowIso: string) => {
+      await db
+        .updateTable('api_keys')
+        .set({ revoked_at: nowIso })
+        .where('user_id', '=', userId)
+        .where('revoked_at', 'is', null)
+        .execute();
+    },
     /** Revokes a key owned by `userId`; false when no such key. */
     revoke: async (id: string, userId: string, nowIso: string) => {
       const result = await db

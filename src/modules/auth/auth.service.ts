@@ -77,27 +77,29 @@ export function createAuthService(dependencies: {
   return {
     /** Checks credentials (email or username) and opens a session. Rate-limited per account and per IP. */
     login: async (login: string, password: string, client: ClientInfo) => {
-      // Only failures count, so an office behind one NAT address is not locked out by its own logins.
+      // Every attempt is counted before the (slow) password check, so parallel guesses cannot all
+      // slip under the limit; a success is taken back from the address and clears the account, so an
+      // office behind one NAT address is not locked out by its own logins.
       const ipKey = `login:ip:${client.ip}`;
       const accountKey = `login:account:${login.trim().toLowerCase()}`;
-      for (const [key, limit] of [
-        [ipKey, policy.loginAttemptsPerIp],
-        [accountKey, policy.loginAttemptsPerAccount],
-      ] as const) {
-        const check = await limiter.peek(key, limit, LOGIN_WINDOW_MS);
-        if (!check.allowed) throw throttled(check.retryAfterSeconds);
+      const ipCheck = await limiter.hit(ipKey, policy.loginAttemptsPerIp, LOGIN_WINDOW_MS);
+      const accountCheck = await limiter.hit(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
+      if (!ipCheck.allowed || !accountCheck.allowed) {
+        throw throttled(
+          Math.max(
+            ipCheck.allowed ? 0 : ipCheck.retryAfterSeconds,
+            accountCheck.allowed ? 0 : accountCheck.retryAfterSeconds,
+          ),
+        );
       }
       const user = await users.findByLogin(login);
       const valid = user
         ? await verifyPassword(user.password_hash, password)
         : (await verifyDecoy(password), false);
-      if (!user || !valid) {
-        await limiter.hit(ipKey, policy.loginAttemptsPerIp, LOGIN_WINDOW_MS);
-        await limiter.hit(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
-        throw errors.unauthorized('Invalid email/username or password');
-      }
-      if (user.disabled) throw errors.unauthorized('This account is disabled');
+      if (!user || !valid) throw errors.unauthorized('Invalid email/username or password');
+      await limiter.undo(ipKey);
       await limiter.reset(accountKey);
+      if (user.disabled) throw errors.unauthorized('This account is disabled');
       await users.update(user.id, { last_login_at: nowIso() });
       return startSession(user, client);
     },

@@ -35,6 +35,7 @@ export function createModelDownloadsService(dependencies: {
   const { downloads, registry, modelsDir, clock } = dependencies;
   const download = dependencies.download ?? downloadModel;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  const activeFiles = new Set<string>();
   const nowIso = () => clock().toISOString();
 
   const run = async (row: ModelDownloadRow, controller: AbortController, kind: 'chat' | 'embedding') => {
@@ -76,9 +77,12 @@ export function createModelDownloadsService(dependencies: {
         : error instanceof Error
           ? error.message
           : 'Download failed';
-      await downloads.update(row.id, { status: 'failed', error: message, updated_at: nowIso() });
+      await downloads
+        .update(row.id, { status: 'failed', error: message, updated_at: nowIso() })
+        .catch(() => undefined);
     } finally {
       running.delete(row.id);
+      activeFiles.delete(row.file_name);
     }
   };
 
@@ -89,23 +93,33 @@ export function createModelDownloadsService(dependencies: {
       if (sha256 && target.expectedSha256 && sha256.toLowerCase() !== target.expectedSha256) {
         throw errors.validation('sha256 differs from the catalogue pin for this model', 'sha256');
       }
-      if (await downloads.findRunning(target.fileName))
+      // Claimed synchronously, so two requests in the same moment cannot both write one .part file.
+      if (activeFiles.has(target.fileName))
         throw errors.conflict(`${target.fileName} is already downloading`);
-      const row = await downloads.insert({
-        id: crypto.randomUUID(),
-        name: target.entry?.name ?? target.fileName.replace(/\.gguf$/i, ''),
-        url: target.url,
-        file_name: target.fileName,
-        expected_sha256: sha256?.toLowerCase() ?? target.expectedSha256 ?? null,
-        status: 'downloading',
-        bytes_done: 0,
-        bytes_total: target.entry?.sizeBytes ?? null,
-        error: null,
-        model_id: null,
-        created_by: actorId,
-        created_at: nowIso(),
-        updated_at: nowIso(),
-      });
+      activeFiles.add(target.fileName);
+      let row: ModelDownloadRow;
+      try {
+        if (await downloads.findRunning(target.fileName))
+          throw errors.conflict(`${target.fileName} is already downloading`);
+        row = await downloads.insert({
+          id: crypto.randomUUID(),
+          name: target.entry?.name ?? target.fileName.replace(/\.gguf$/i, ''),
+          url: target.url,
+          file_name: target.fileName,
+          expected_sha256: sha256?.toLowerCase() ?? target.expectedSha256 ?? null,
+          status: 'downloading',
+          bytes_done: 0,
+          bytes_total: target.entry?.sizeBytes ?? null,
+          error: null,
+          model_id: null,
+          created_by: actorId,
+          created_at: nowIso(),
+          updated_at: nowIso(),
+        });
+      } catch (error) {
+        activeFiles.delete(target.fileName);
+        throw error;
+      }
       const controller = new AbortController();
       running.set(row.id, { controller, done: run(row, controller, target.entry?.kind ?? 'chat') });
       return presentDownload(row);

@@ -1,5 +1,6 @@
 import { AppError, errors } from '../../shared/errors.js';
 import { randomSecret } from '../auth/tokens.js';
+import type { ApiKeyRepository } from '../auth/api-key.repository.js';
 import type { AuthSessionRepository } from '../auth/auth-session.repository.js';
 import { hashPassword, MIN_PASSWORD_LENGTH } from './password.js';
 import type { Role, UserRepository, UserRow } from './user.repository.js';
@@ -42,6 +43,14 @@ export interface NewUser {
   must_change_password?: boolean;
 }
 
+const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */
+export function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === '23505';
+}
+
 /** Rejects passwords that are too short, with the field named. */
 export function checkPasswordStrength(password: string, field = 'password'): void {
   if (password.length < MIN_PASSWORD_LENGTH) {
@@ -53,37 +62,59 @@ export function checkPasswordStrength(password: string, field = 'password'): voi
 export function createUsersService(dependencies: {
   users: UserRepository;
   sessions: AuthSessionRepository;
+  apiKeys: ApiKeyRepository;
   clock: () => Date;
 }) {
-  const { users, sessions, clock } = dependencies;
+  const { users, sessions, apiKeys, clock } = dependencies;
+
+  /** A free username: the one asked for (409 if taken), or one derived from the e-mail with a suffix. */
+  const chooseUsername = async (email: string, requested: string | undefined): Promise<string> => {
+    if (requested !== undefined) {
+      const username = requested.trim().toLowerCase();
+      if (!USERNAME.test(username)) {
+        throw errors.validation(
+          'username must be 2-64 letters, digits, dots, dashes or underscores',
+          'username',
+        );
+      }
+      if (await users.findByLogin(username))
+        throw errors.conflict('A user with this username already exists');
+      return username;
+    }
+    const local = (email.split('@')[0] ?? '').replace(/[^a-z0-9._-]+/g, '-').replace(/^[^a-z0-9]+/, '');
+    const base = (local.length >= 2 ? local : `user-${local}`).slice(0, 56);
+    for (let suffix = 1; ; suffix++) {
+      const candidate = suffix === 1 ? base : `${base}${suffix}`;
+      if (!(await users.findByLogin(candidate))) return candidate;
+    }
+  };
 
   const create = async (input: NewUser): Promise<PublicUser> => {
     checkPasswordStrength(input.password);
     const email = input.email.trim().toLowerCase();
-    const username = (input.username ?? email.split('@')[0] ?? email).trim().toLowerCase();
-    if (!/^[a-z0-9][a-z0-9._-]{1,63}$/.test(username)) {
-      throw errors.validation(
-        'username must be 2-64 letters, digits, dots, dashes or underscores',
-        'username',
-      );
-    }
-    if ((await users.findByLogin(email)) || (await users.findByLogin(username))) {
-      throw errors.conflict('A user with this email or username already exists');
-    }
+    if (await users.findByLogin(email)) throw errors.conflict('A user with this email already exists');
+    const username = await chooseUsername(email, input.username);
     const now = clock().toISOString();
-    const row = await users.insert({
-      id: crypto.randomUUID(),
-      email,
-      username,
-      display_name: input.display_name ?? null,
-      password_hash: await hashPassword(input.password),
-      role: input.role ?? 'user',
-      disabled: 0,
-      must_change_password: input.must_change_password ? 1 : 0,
-      created_at: now,
-      updated_at: now,
-      last_login_at: null,
-    });
+    const row = await users
+      .insert({
+        id: crypto.randomUUID(),
+        email,
+        username,
+        display_name: input.display_name ?? null,
+        password_hash: await hashPassword(input.password),
+        role: input.role ?? 'user',
+        disabled: 0,
+        must_change_password: input.must_change_password ? 1 : 0,
+        created_at: now,
+        updated_at: now,
+        last_login_at: null,
+      })
+      .catch((error: unknown) => {
+        // Two creations racing for the same e-mail or username: the database decides, the client gets 409.
+        if (isUniqueViolation(error))
+          throw errors.conflict('A user with this email or username already exists');
+        throw error;
+      });
     return toPublicUser(row);
   };
 
@@ -126,7 +157,7 @@ export function createUsersService(dependencies: {
       return toPublicUser(updated!);
     },
 
-    /** Sets a new password (generated when none is given), forces a change at next login, ends sessions. */
+    /** Sets a new password (generated when none is given), forces a change at next login, ends sessions and API keys. */
     resetPassword: async (id: string, password?: string) => {
       await requireUser(id);
       const temporary = password ?? randomSecret(12);
@@ -137,7 +168,9 @@ export function createUsersService(dependencies: {
         must_change_password: 1,
         updated_at: now,
       });
+      // A reset usually means the account may be compromised: its sessions and API keys end too.
       await sessions.revokeAllForUser(id, now);
+      await apiKeys.revokeAllForUser(id, now);
       return { temporary_password: password ? undefined : temporary };
     },
   };

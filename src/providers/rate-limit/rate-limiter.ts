@@ -15,6 +15,8 @@ export interface RateLimiter {
   peek(key: string, limit: number, windowMs: number): Promise<RateLimitResult>;
   /** Forgets a key (e.g. after a successful login). */
   reset(key: string): Promise<void>;
+  /** Takes back one counted event (it turned out not to count, e.g. a login that succeeded). */
+  undo(key: string): Promise<void>;
 }
 
 interface Window {
@@ -49,6 +51,10 @@ export function createMemoryRateLimiter(now: () => number = Date.now): RateLimit
     },
     reset: async (key) => {
       windows.delete(key);
+    },
+    undo: async (key) => {
+      const window = windows.get(key);
+      if (window && window.count > 0) window.count -= 1;
     },
   };
 }

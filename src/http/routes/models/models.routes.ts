@@ -28,10 +28,16 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         },
       },
     },
-    async () => ({
-      models: await modelRegistry.list(),
-      engine: presentEngine(engine.status()),
-    }),
+    async (request) => {
+      // Server file paths are for administrators only.
+      const admin = request.principal.user.role === 'admin';
+      const models = (await modelRegistry.list()).map((model) =>
+        admin ? model : { ...model, file_path: '' },
+      );
+      const state = presentEngine(engine.status());
+      if (!admin && state.model) state.model.file_path = null;
+      return { models, engine: state };
+    },
   );
 
   app.post(

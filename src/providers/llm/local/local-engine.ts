@@ -178,12 +178,25 @@ export class LocalEngine implements LanguageModel {
         });
       });
     const scheduler = createBatchScheduler();
-    const context = await model.createContext({
-      sequences: this.options.parallelSequences,
-      contextSize: this.options.contextSize,
-      ...(this.options.threads > 0 && { threads: this.options.threads }),
-      batching: { dispatchSchedule: scheduler.dispatchSchedule },
-    });
+    const context = await model
+      .createContext({
+        sequences: this.options.parallelSequences,
+        contextSize: this.options.contextSize,
+        ...(this.options.threads > 0 && { threads: this.options.threads }),
+        batching: { dispatchSchedule: scheduler.dispatchSchedule },
+      })
+      .catch(async (error: unknown) => {
+        // The model is loaded (often a gigabyte): free it before reporting the failure.
+        await model.dispose();
+        throw new AppError(
+          'MODEL_ERROR',
+          `Could not create a context for ${modelPath}: ${(error as Error).message}`,
+          {
+            status: 400,
+            cause: error,
+          },
+        );
+      });
     const sequences = Array.from({ length: this.options.parallelSequences }, () => context.getSequence());
     const metadata = model.fileInfo.metadata as {
       general?: { architecture?: string };

@@ -3,15 +3,16 @@ import { AppError } from '../../../shared/errors.js';
 import { SlotPool } from './slot-pool.js';
 
 describe('SlotPool', () => {
-  it('gives a conversation back the slot that holds its cache', async () => {
-    const pool = new SlotPool(['a', 'b'], 4);
-    const first = await pool.acquire('conversation-1');
-    first.cacheKey = 'conversation-1';
-    pool.release(first);
-    const other = await pool.acquire('conversation-2');
-    other.cacheKey = 'conversation-2';
-    pool.release(other);
-    expect((await pool.acquire('conversation-1')).resource).toBe(first.resource);
+  it('gives a conversation back the slot that holds its cache, not the least recently used one', async () => {
+    const pool = new SlotPool(['a', 'b', 'c'], 4);
+    for (const conversation of ['c1', 'c2', 'c3']) {
+      const slot = await pool.acquire(conversation);
+      slot.cacheKey = conversation;
+      pool.release(slot);
+    }
+    // Least recently used is c1's slot "a"; c3 must still get its own "c".
+    expect((await pool.acquire('c3')).resource).toBe('c');
+    expect((await pool.acquire('new conversation')).resource).toBe('a');
   });
 
   it('queues beyond capacity, serves FIFO, and answers MODEL_BUSY with Retry-After when the queue is full', async () => {
