@@ -196,6 +196,7 @@ describe('downloadModel', () => {
     const partPath = path.join(destinationDir, `${FIXTURE_NAME}.part`);
     // Garbage in the part proves the file is rewritten rather than appended to.
     writeFileSync(partPath, Buffer.alloc(300_000, 0xab));
+    writeFileSync(`${partPath}.json`, JSON.stringify({ url: fileUrl }));
 
     const result = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });
 
@@ -206,11 +207,27 @@ describe('downloadModel', () => {
 
   it('finishes a part that is already complete when the server answers 416', async () => {
     copyFileSync(path.join(MODELS_DIR, FIXTURE_NAME), path.join(destinationDir, `${FIXTURE_NAME}.part`));
+    writeFileSync(path.join(destinationDir, `${FIXTURE_NAME}.part.json`), JSON.stringify({ url: fileUrl }));
 
     const result = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });
 
     expect(server.ranges).toEqual([`bytes=${FIXTURE.length}-`]);
     expect(result).toMatchObject({ resumed: true, sha256: FIXTURE_SHA256, sizeBytes: FIXTURE.length });
+  });
+
+  it('never continues a part that came from another URL', async () => {
+    const partPath = path.join(destinationDir, `${FIXTURE_NAME}.part`);
+    writeFileSync(partPath, Buffer.alloc(300_000, 0xab));
+    writeFileSync(
+      `${partPath}.json`,
+      JSON.stringify({ url: 'http://127.0.0.1:1/elsewhere/stories260K.gguf' }),
+    );
+
+    const result = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });
+
+    expect(server.ranges).toEqual([undefined]);
+    expect(result).toMatchObject({ resumed: false, sha256: FIXTURE_SHA256 });
+    expect(existsSync(`${partPath}.json`)).toBe(false);
   });
 
   it('deletes the download and reports INTEGRITY_ERROR when the hash does not match', async () => {

@@ -6,6 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { AppError } from '../../shared/errors.js';
+import { readPartState, removePartState, writePartState } from './download-part-state.js';
 import { findCatalogEntry, listCatalog, type CatalogEntry } from './model-catalog.js';
 
 /** Options for downloadModel. */
@@ -63,15 +64,23 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
   const filePath = path.resolve(options.destinationDir, fileName);
   const partPath = `${filePath}.part`;
 
-  const outcome = await attempt({ options, url, partPath }, await sizeOf(partPath));
+  // A part from another URL (or of unknown origin) is never continued: its bytes may be another file.
+  const state = await readPartState(partPath);
+  if (state?.url !== url.href) await removeIfPresent(partPath);
+  const outcome = await attempt(
+    { options, url, partPath, validator: state?.validator },
+    await sizeOf(partPath),
+  );
   if (expected !== undefined && outcome.sha256 !== expected) {
     await removeIfPresent(partPath);
+    await removePartState(partPath);
     const actual = outcome.sha256;
     throw new AppError('INTEGRITY_ERROR', `${fileName} has SHA-256 ${actual}, expected ${expected}`, {
       details: { expected, actual },
     });
   }
   await rename(partPath, filePath);
+  await removePartState(partPath);
   return { filePath, ...outcome };
 }
 
@@ -108,6 +117,8 @@ interface Transfer {
   readonly options: DownloadModelOptions;
   readonly url: URL;
   readonly partPath: string;
+  /** Validator of the bytes already in the part, sent as If-Range. */
+  readonly validator?: string;
 }
 
 /** One HTTP request, continuing the part from `offset`; a part that cannot be continued is restarted. */
@@ -132,7 +143,7 @@ async function attempt(transfer: Transfer, offset: number): Promise<Outcome> {
 
 async function restart(transfer: Transfer): Promise<Outcome> {
   await removeIfPresent(transfer.partPath);
-  return attempt(transfer, 0);
+  return attempt({ ...transfer, validator: undefined }, 0);
 }
 
 async function request(transfer: Transfer, offset: number): Promise<Response> {
@@ -140,6 +151,8 @@ async function request(transfer: Transfer, offset: number): Promise<Response> {
   // Compressed transfer would make byte ranges and Content-Length refer to the encoded stream.
   const headers: Record<string, string> = { 'accept-encoding': 'identity', ...options.headers };
   if (offset > 0) headers.range = `bytes=${offset}-`;
+  // If the file changed since the part was written, the server answers 200 with the new whole file.
+  if (offset > 0 && transfer.validator) headers['if-range'] = transfer.validator;
   try {
     return await (options.fetchImpl ?? fetch)(url, { headers, redirect: 'follow', signal: options.signal });
   } catch (error) {
@@ -155,6 +168,7 @@ async function receive(
   total: number | undefined,
 ): Promise<Outcome> {
   const { options, partPath } = transfer;
+  if (offset === 0) await writePartState(partPath, response, transfer.url.href);
   const hash = await hashFile(partPath, offset, options.signal);
   let received = offset;
   options.onProgress?.(received, total);
