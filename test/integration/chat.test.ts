@@ -4,7 +4,7 @@ import { readSse } from '../helpers/sse.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
-let alice: { id: string; token: string };
+let alice: { id: string; email: string; token: string };
 let bob: { id: string; token: string };
 
 beforeAll(async () => {
@@ -270,6 +270,21 @@ describe('WebSocket chat', () => {
     socket.send(JSON.stringify({ message: 'Still there?' }));
     expect((await next()).error.code).toBe('UNAUTHORIZED');
     expect(await closed).toBe(4401);
+  });
+
+  it("takes a fresh token for the same user on an open socket, and refuses another user's", async () => {
+    const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/chat/ws?token=${alice.token}`);
+    const frames: any[] = [];
+    socket.on('message', (data) => frames.push(JSON.parse((data as Buffer).toString('utf8'))));
+    await new Promise((resolve) => socket.on('open', resolve));
+    const fresh = await t.login(alice.email, 'user password 123');
+    socket.send(JSON.stringify({ type: 'auth', token: fresh }));
+    await waitFor(async () => (frames.length >= 1 ? true : undefined));
+    expect(frames[0]).toEqual({ type: 'auth', ok: true });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.send(JSON.stringify({ type: 'auth', token: bob.token }));
+    expect(await closed).toBe(4401);
+    expect(frames.at(-1).error.code).toBe('FORBIDDEN');
   });
 
   it('answers a malformed frame with a VALIDATION_ERROR frame', async () => {

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -69,6 +69,22 @@ describe('privatestack CLI', () => {
     const doctor = await cli('doctor');
     expect(doctor.stdout).toContain('Model file sha256 matches the registry');
     expect(doctor.stdout).toContain('all checks passed');
+  });
+
+  it('resets a password from the shell', async () => {
+    const reset = await cli('users', 'passwd', 'clerk');
+    expect(reset.stdout).toMatch(/temporary password: \S{12,}/);
+  });
+
+  it('chooses and removes models', async () => {
+    const use = await cli('models', 'use', 'stories260K');
+    expect(use.stdout).toContain('stories260K is now the active model');
+    const missing = await cli('models', 'use', 'nope').catch((error: { stderr: string }) => error);
+    expect((missing as { stderr: string }).stderr).toContain('Model not found');
+    const removed = await cli('models', 'rm', 'stories260K');
+    expect(removed.stdout).toContain('stories260K removed (file deleted)');
+    expect(existsSync(path.join(dataDir, 'models', 'stories260K.gguf'))).toBe(false);
+    expect((await cli('models', 'list')).stdout).toContain('(none)');
   });
 
   it('reports a bad configuration variable by name', async () => {

@@ -17,6 +17,8 @@ const ClientFrame = Type.Union([
     ...GenerationSettings,
   }),
   Type.Object({ type: Type.Literal('cancel') }),
+  // Access tokens are short-lived: a long-lived socket swaps in a fresh one for the same user.
+  Type.Object({ type: Type.Literal('auth'), token: Type.String({ minLength: 1, maxLength: 4096 }) }),
 ]);
 type ClientFrame = Static<typeof ClientFrame>;
 
@@ -30,7 +32,8 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
     '/ws',
     { websocket: true, config: { roles: WRITER_ROLES, allowQueryToken: true } },
     (socket: WebSocket, request) => {
-      const credential = credentialOf(request, true) ?? '';
+      let credential = credentialOf(request, true) ?? '';
+      const userId = request.principal.user.id;
       let current: AbortController | undefined;
       let closed = false;
       let queued = 0;
@@ -46,6 +49,10 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
       socket.on('message', (data: Buffer, isBinary: boolean) => {
         const frame = parseFrame(data, isBinary);
         if ('error' in frame) return send({ error: frame.error, done: true });
+        if ('type' in frame && frame.type === 'auth') {
+          void swapCredential(frame.token);
+          return;
+        }
         if ('type' in frame) return current?.abort(new Error('cancelled by client'));
         if (queued >= MAX_QUEUED_FRAMES) {
           return send({
@@ -63,7 +70,20 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
           });
       });
 
-      const answer = async (frame: Exclude<ClientFrame, { type: 'cancel' }>) => {
+      const swapCredential = async (token: string) => {
+        try {
+          const principal = await services.auth.authenticate(token);
+          if (principal.user.id !== userId)
+            throw new AppError('FORBIDDEN', 'A socket stays with the user who opened it');
+          credential = token;
+          send({ type: 'auth', ok: true });
+        } catch (error) {
+          send({ error: toErrorResponse(error).body.error, done: true });
+          socket.close(4401, 'unauthorized');
+        }
+      };
+
+      const answer = async (frame: Extract<ClientFrame, { message: string }>) => {
         const controller = (current = new AbortController());
         try {
           const principal = await reauthenticate(services, credential);
