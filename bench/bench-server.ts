@@ -12,6 +12,8 @@ export interface StreamTiming {
   readonly startedAt: number;
   readonly firstChunkAt: number;
   readonly lastChunkAt: number;
+  /** Decode time as the server measured it (first token to end), free of client-side delays. */
+  readonly serverDecodeMs: number;
   readonly completionTokens: number;
   readonly promptTokens: number;
 }
@@ -83,14 +85,19 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
       }
       const doneData = /event: done\ndata: (.*)\n/.exec(tail)?.[1];
       if (!doneData) throw new Error(`stream did not end with done: ${tail.slice(0, 300)}`);
-      const usage = (JSON.parse(doneData) as { usage: { completion_tokens: number; prompt_tokens: number } })
-        .usage;
+      const done = JSON.parse(doneData) as {
+        usage: { completion_tokens: number; prompt_tokens: number };
+        latency_ms: number;
+        time_to_first_token_ms: number;
+      };
+      const usage = done.usage;
       return {
         startedAt,
         firstChunkAt,
         lastChunkAt,
         completionTokens: usage.completion_tokens,
         promptTokens: usage.prompt_tokens,
+        serverDecodeMs: done.latency_ms - done.time_to_first_token_ms,
       };
     },
     peakRssBytes: () => {
