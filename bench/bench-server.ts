@@ -34,11 +34,11 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
   const dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-bench-'));
   const port = await freePort();
   const child = spawn(process.execPath, ['bin/privatestack.js', 'serve'], {
-    // bin/privatestack.js re-executes itself with MALLOC_ARENA_MAX=2 when unset; setting it here keeps
+    // bin/privatestack.js re-executes itself with MALLOC_ARENA_MAX=4 when unset; setting it here keeps
     // that default while making this child the server process itself, whose RSS is measured.
     env: {
       ...process.env,
-      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2',
+      MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '4',
       ...env,
       DATA_DIR: dataDir,
       PORT: String(port),

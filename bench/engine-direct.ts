@@ -5,7 +5,7 @@
  */
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 
-const [modelPath, threadsArg, contextArg, tokensArg, prompt] = process.argv.slice(2);
+const [modelPath, threadsArg, contextArg, tokensArg, prompt, sequencesArg] = process.argv.slice(2);
 if (!modelPath || !prompt)
   throw new Error('usage: engine-direct.ts <model> <threads> <context> <tokens> <prompt>');
 const decodeTokens = Number(tokensArg);

@@ -12,13 +12,15 @@ if (!existsSync(entry)) {
   process.exit(1);
 }
 
-// glibc gives every thread that allocates its own heap arena and rarely returns them; llama.cpp's
-// worker threads then hold ~40 MiB the server never uses. The variable only works at process start,
-// so the launcher re-executes itself once with it set (measured: 1.33 → 1.29 GiB peak, 1.5B model).
+// glibc gives every thread that allocates its own heap arena (up to 8 per core) and rarely returns
+// them. Capping arenas at 4 (the main thread, two compute threads, one spare) saves a few tens of
+// MiB without slowing decoding; 2 saved more but cost ~5% decode speed to malloc lock contention
+// (measured, docs/decisions/0001). The variable only works at process start, so the launcher
+// re-executes itself once with it set.
 if (process.platform === 'linux' && process.env.MALLOC_ARENA_MAX === undefined) {
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
-    env: { ...process.env, MALLOC_ARENA_MAX: '2' },
+    env: { ...process.env, MALLOC_ARENA_MAX: '4' },
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) =>
