@@ -1,7 +1,7 @@
 /**
  * Baseline: the engine decoding directly (node-llama-cpp, no HTTP, no database). Run as a child process
  * so it gets the same clean process as the server. Prints one JSON line.
- * Usage: tsx bench/engine-direct.ts <model.gguf> <threads> <contextSize> <decodeTokens> <prompt>
+ * Usage: tsx bench/engine-direct.ts <model.gguf> <threads> <contextSize> <decodeTokens> <prompt> [sequences]
  */
 import { getLlama, LlamaLogLevel } from 'node-llama-cpp';
 
@@ -14,7 +14,7 @@ const llama = await getLlama({ gpu: false, build: 'never', logLevel: LlamaLogLev
 const model = await llama.loadModel({ modelPath, useMmap: false });
 const context = await model.createContext({
   contextSize: Number(contextArg),
-  sequences: 1,
+  sequences: Number(sequencesArg ?? 1),
   threads: Number(threadsArg),
 });
 const sequence = context.getSequence();
