@@ -46,15 +46,28 @@ export async function sendSse(
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  const write = (event: SseEvent) => {
-    if (!raw.destroyed) raw.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`);
+  const write = async (event: SseEvent) => {
+    if (raw.destroyed) return;
+    // A slow reader makes the stream wait (and so generation, one token at a time) instead of
+    // piling the whole answer up in memory.
+    if (!raw.write(`event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          raw.off('drain', done);
+          raw.off('close', done);
+          resolve();
+        };
+        raw.on('drain', done);
+        raw.on('close', done);
+      });
+    }
   };
   try {
-    for (let step = first; !step.done; step = await events.next()) write(step.value);
+    for (let step = first; !step.done; step = await events.next()) await write(step.value);
   } catch (error) {
     const { status, body } = toErrorResponse(error);
     if (status >= 500) request.log.error({ err: error }, 'stream failed');
-    write({ event: 'error', data: body.error });
+    await write({ event: 'error', data: body.error });
   } finally {
     detach();
     raw.end();
