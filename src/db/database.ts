@@ -5,6 +5,7 @@ import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider
 import * as initial from './migrations/0001-initial.js';
 import * as modelDownloads from './migrations/0002-model-downloads.js';
 import * as workspaces from './migrations/0003-workspaces.js';
+import * as jobs from './migrations/0004-jobs.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001-initial': initial,
   '0002-model-downloads': modelDownloads,
   '0003-workspaces': workspaces,
+  '0004-jobs': jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -131,6 +131,23 @@ export interface WorkspaceMembersTable {
   added_at: string;
 }
 
+/** A background job; claimed with a lease so a crashed worker's jobs run again. */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: 'queued' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  locked_by: string | null;
+  locked_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -149,5 +166,6 @@ export interface Database {
   model_downloads: ModelDownloadsTable;
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
+  jobs: JobsTable;
   settings: SettingsTable;
 }
