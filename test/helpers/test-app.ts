@@ -25,6 +25,8 @@ export interface TestApp {
   ): Promise<{ id: string; email: string; token: string }>;
   /** The admin's access token. */
   adminToken(): Promise<string>;
+  /** One request through inject(): status and parsed JSON body (undefined when empty). */
+  call(method: string, url: string, token?: string, payload?: object): Promise<{ status: number; body: any }>;
   close(): Promise<void>;
 }
 
@@ -76,6 +78,15 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     url,
     login,
     adminToken,
+    call: async (method, url, token, payload) => {
+      const response = await app.inject({
+        method: method as 'GET',
+        url,
+        headers: token ? bearer(token) : {},
+        ...(payload !== undefined && { payload }),
+      });
+      return { status: response.statusCode, body: response.body ? response.json() : undefined };
+    },
     createUser: async (role = 'user') => {
       const email = `user${++userCounter}-${process.pid}@example.test`;
       const password = 'user password 123';

@@ -10,20 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
-const call = async (method: string, url: string, token: string | undefined, payload?: unknown) => {
-  const response = await t.app.inject({
-    method: method as 'GET',
-    url,
-    headers: token ? bearer(token) : {},
-    payload: payload as object,
-  });
-  return { status: response.statusCode, body: response.body ? response.json() : undefined };
-};
-
 describe('user administration', () => {
   it('admins create, list (with chat counts), change role and reset passwords', async () => {
     const admin = await t.adminToken();
-    const created = await call('POST', '/api/v1/users', admin, {
+    const created = await t.call('POST', '/api/v1/users', admin, {
       email: 'Manager@Example.test',
       password: 'manager password',
       role: 'manager',
@@ -34,66 +24,67 @@ describe('user administration', () => {
       username: 'manager',
       role: 'manager',
     });
-    const duplicate = await call('POST', '/api/v1/users', admin, {
+    const duplicate = await t.call('POST', '/api/v1/users', admin, {
       email: 'manager@example.test',
       password: 'manager password',
     });
     expect(duplicate.status).toBe(409);
 
     const manager = await t.login('manager', 'manager password');
-    await call('POST', '/api/v1/chat/sessions', manager, { title: 'one' });
-    await call('POST', '/api/v1/chat/sessions', manager, { title: 'two' });
-    const list = await call('GET', '/api/v1/users?limit=100', admin);
+    await t.call('POST', '/api/v1/chat/sessions', manager, { title: 'one' });
+    await t.call('POST', '/api/v1/chat/sessions', manager, { title: 'two' });
+    const list = await t.call('GET', '/api/v1/users?limit=100', admin);
     expect(list.body.users.find((user: any) => user.id === created.body.id).chat_count).toBe(2);
-    const chats = await call('GET', `/api/v1/users/${created.body.id}/chats`, admin);
+    const chats = await t.call('GET', `/api/v1/users/${created.body.id}/chats`, admin);
     expect(chats.body.sessions.map((session: any) => session.title).sort()).toEqual(['one', 'two']);
 
-    const promoted = await call('PATCH', `/api/v1/users/${created.body.id}`, admin, { role: 'admin' });
+    const promoted = await t.call('PATCH', `/api/v1/users/${created.body.id}`, admin, { role: 'admin' });
     expect(promoted.body.role).toBe('admin');
 
-    const { key } = (await call('POST', '/api/v1/auth/api-keys', manager, { name: 'automation' })).body;
-    expect((await call('GET', '/api/v1/auth/me', key)).status).toBe(200);
-    const reset = await call('POST', `/api/v1/users/${created.body.id}/reset-password`, admin, {});
-    expect((await call('GET', '/api/v1/auth/me', key)).status).toBe(401);
+    const { key } = (await t.call('POST', '/api/v1/auth/api-keys', manager, { name: 'automation' })).body;
+    expect((await t.call('GET', '/api/v1/auth/me', key)).status).toBe(200);
+    const reset = await t.call('POST', `/api/v1/users/${created.body.id}/reset-password`, admin, {});
+    expect((await t.call('GET', '/api/v1/auth/me', key)).status).toBe(401);
     expect(reset.body.temporary_password.length).toBeGreaterThanOrEqual(12);
-    expect((await call('GET', '/api/v1/auth/me', manager)).status).toBe(401);
+    expect((await t.call('GET', '/api/v1/auth/me', manager)).status).toBe(401);
     const fresh = await t.login('manager', reset.body.temporary_password);
-    const blocked = await call('GET', '/api/v1/chat/sessions', fresh);
+    const blocked = await t.call('GET', '/api/v1/chat/sessions', fresh);
     expect(blocked.status).toBe(403);
     expect(blocked.body.error.code).toBe('PASSWORD_CHANGE_REQUIRED');
   });
 
   it('are admin-only, and unknown ids answer 404', async () => {
     const user = await t.createUser('manager');
-    expect((await call('GET', '/api/v1/users', user.token)).status).toBe(403);
+    expect((await t.call('GET', '/api/v1/users', user.token)).status).toBe(403);
     expect(
-      (await call('POST', '/api/v1/users', user.token, { email: 'x@y.test', password: 'long password' }))
+      (await t.call('POST', '/api/v1/users', user.token, { email: 'x@y.test', password: 'long password' }))
         .status,
     ).toBe(403);
     expect(
-      (await call('GET', '/api/v1/users/00000000-0000-0000-0000-000000000000', await t.adminToken())).status,
+      (await t.call('GET', '/api/v1/users/00000000-0000-0000-0000-000000000000', await t.adminToken()))
+        .status,
     ).toBe(404);
-    expect((await call('PATCH', '/api/v1/users/nope', await t.adminToken(), { role: 'user' })).status).toBe(
+    expect((await t.call('PATCH', '/api/v1/users/nope', await t.adminToken(), { role: 'user' })).status).toBe(
       404,
     );
   });
 
   it('derives distinct usernames from e-mails that share a local part', async () => {
     const admin = await t.adminToken();
-    const first = await call('POST', '/api/v1/users', admin, {
+    const first = await t.call('POST', '/api/v1/users', admin, {
       email: 'john@alpha.test',
       password: 'long password',
     });
-    const second = await call('POST', '/api/v1/users', admin, {
+    const second = await t.call('POST', '/api/v1/users', admin, {
       email: 'john@beta.test',
       password: 'long password',
     });
-    const plus = await call('POST', '/api/v1/users', admin, {
+    const plus = await t.call('POST', '/api/v1/users', admin, {
       email: 'a+b@beta.test',
       password: 'long password',
     });
     expect([first.body.username, second.body.username, plus.body.username]).toEqual(['john', 'john2', 'a-b']);
-    const taken = await call('POST', '/api/v1/users', admin, {
+    const taken = await t.call('POST', '/api/v1/users', admin, {
       email: 'x@beta.test',
       username: 'john',
       password: 'long password',
@@ -103,14 +94,14 @@ describe('user administration', () => {
 
   it('refuses an invalid role or e-mail with the field named', async () => {
     const admin = await t.adminToken();
-    const role = await call('POST', '/api/v1/users', admin, {
+    const role = await t.call('POST', '/api/v1/users', admin, {
       email: 'r@example.test',
       password: 'long password',
       role: 'root',
     });
     expect(role.status).toBe(400);
     expect(role.body.error.details.field).toBe('role');
-    const email = await call('POST', '/api/v1/users', admin, {
+    const email = await t.call('POST', '/api/v1/users', admin, {
       email: 'not-an-email',
       password: 'long password',
     });
@@ -121,42 +112,44 @@ describe('user administration', () => {
 describe('system prompts', () => {
   it('has a default active prompt; admins add one, activate it, and new sessions use it', async () => {
     const admin = await t.adminToken();
-    const initial = await call('GET', '/api/v1/prompts', admin);
+    const initial = await t.call('GET', '/api/v1/prompts', admin);
     expect(initial.body.prompts.filter((prompt: any) => prompt.is_active)).toHaveLength(1);
 
-    const teacher = await call('POST', '/api/v1/prompts', admin, {
+    const teacher = await t.call('POST', '/api/v1/prompts', admin, {
       name: 'Guru',
       content: 'Bantu sebagai guru yang sabar dan detail.',
     });
     expect(teacher.status).toBe(201);
     expect(teacher.body.is_active).toBe(false);
-    const activated = await call('PATCH', `/api/v1/prompts/${teacher.body.id}/activate`, admin);
+    const activated = await t.call('PATCH', `/api/v1/prompts/${teacher.body.id}/activate`, admin);
     expect(activated.body.is_active).toBe(true);
-    const after = await call('GET', '/api/v1/prompts', admin);
+    const after = await t.call('GET', '/api/v1/prompts', admin);
     expect(
       after.body.prompts.filter((prompt: any) => prompt.is_active).map((prompt: any) => prompt.id),
     ).toEqual([teacher.body.id]);
 
     const user = await t.createUser();
-    const session = await call('POST', '/api/v1/chat/sessions', user.token, {});
+    const session = await t.call('POST', '/api/v1/chat/sessions', user.token, {});
     expect(session.body.prompt_id).toBe(teacher.body.id);
-    const chosen = await call('POST', '/api/v1/chat/sessions', user.token, {
+    const chosen = await t.call('POST', '/api/v1/chat/sessions', user.token, {
       prompt_id: initial.body.prompts[0].id,
     });
     expect(chosen.body.prompt_id).toBe(initial.body.prompts[0].id);
-    expect((await call('POST', '/api/v1/chat/sessions', user.token, { prompt_id: 'missing' })).status).toBe(
+    expect((await t.call('POST', '/api/v1/chat/sessions', user.token, { prompt_id: 'missing' })).status).toBe(
       404,
     );
 
-    expect((await call('DELETE', `/api/v1/prompts/${teacher.body.id}`, admin)).status).toBe(409);
-    expect((await call('POST', '/api/v1/prompts', user.token, { name: 'x', content: 'y' })).status).toBe(403);
+    expect((await t.call('DELETE', `/api/v1/prompts/${teacher.body.id}`, admin)).status).toBe(409);
+    expect((await t.call('POST', '/api/v1/prompts', user.token, { name: 'x', content: 'y' })).status).toBe(
+      403,
+    );
   });
 });
 
 describe('model registry', () => {
   it('registers a GGUF and switches the loaded model without a restart', async () => {
     const admin = await t.adminToken();
-    const registered = await call('POST', '/api/v1/models', admin, {
+    const registered = await t.call('POST', '/api/v1/models', admin, {
       name: 'stories-copy',
       file_path: storiesModel(),
     });
@@ -167,19 +160,19 @@ describe('model registry', () => {
       loaded: true,
       is_active: false,
     });
-    const loaded = await call('POST', '/api/v1/models/stories-copy/load', admin);
+    const loaded = await t.call('POST', '/api/v1/models/stories-copy/load', admin);
     expect(loaded.status).toBe(200);
     expect(loaded.body.is_active).toBe(true);
-    expect((await call('GET', '/health', undefined)).body.model.id).toBe('stories-copy');
+    expect((await t.call('GET', '/health', undefined)).body.model.id).toBe('stories-copy');
 
     const user = await t.createUser();
-    const chat = await call('POST', '/api/v1/chat', user.token, { message: 'Once upon a time' });
+    const chat = await t.call('POST', '/api/v1/chat', user.token, { message: 'Once upon a time' });
     expect(chat.status).toBe(200);
     expect(chat.body.model).toBe('stories-copy');
 
-    expect((await call('POST', '/api/v1/models/stories-copy/load', user.token)).status).toBe(403);
-    expect((await call('DELETE', '/api/v1/models/stories-copy', admin)).status).toBe(409);
-    const bad = await call('POST', '/api/v1/models', admin, {
+    expect((await t.call('POST', '/api/v1/models/stories-copy/load', user.token)).status).toBe(403);
+    expect((await t.call('DELETE', '/api/v1/models/stories-copy', admin)).status).toBe(409);
+    const bad = await t.call('POST', '/api/v1/models', admin, {
       name: 'ghost',
       file_path: '/nonexistent/x.gguf',
     });
@@ -189,18 +182,18 @@ describe('model registry', () => {
   it('keeps the old model when a new one fails to load', async () => {
     const admin = await t.adminToken();
     const notAModel = path.join(t.dataDir, 'jwt-secret');
-    await call('POST', '/api/v1/models', admin, { name: 'broken', file_path: notAModel });
-    const attempt = await call('POST', '/api/v1/models/broken/load', admin);
+    await t.call('POST', '/api/v1/models', admin, { name: 'broken', file_path: notAModel });
+    const attempt = await t.call('POST', '/api/v1/models/broken/load', admin);
     expect(attempt.status).toBe(400);
     expect(attempt.body.error.code).toBe('MODEL_ERROR');
-    const health = (await call('GET', '/health', undefined)).body;
+    const health = (await t.call('GET', '/health', undefined)).body;
     expect(health.model).toMatchObject({ id: 'stories-copy', loaded: true });
   });
 });
 
 describe('health and docs', () => {
   it('GET /health reports model, memory and uptime without auth', async () => {
-    const health = await call('GET', '/health', undefined);
+    const health = await t.call('GET', '/health', undefined);
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.model.context_size).toBeGreaterThanOrEqual(512);
@@ -209,7 +202,7 @@ describe('health and docs', () => {
   });
 
   it('serves the OpenAPI document and Swagger UI', async () => {
-    const spec = await call('GET', '/openapi.json', undefined);
+    const spec = await t.call('GET', '/openapi.json', undefined);
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toEqual(
       expect.arrayContaining([
