@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.js';
 /** Accepted SHA-256 spelling: 64 lower-case hex digits. */
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
+/** Turns a non-2xx answer into DOWNLOAD_FAILED, retryable for 5xx, 408 and 429. */
 export async function httpError(response: Response, url: URL): Promise<AppError> {
   await response.body?.cancel();
   const status = response.status;
@@ -16,6 +17,7 @@ export async function httpError(response: Response, url: URL): Promise<AppError>
   });
 }
 
+/** Maps a fetch or stream failure to a retryable DOWNLOAD_FAILED; an abort passes through as itself. */
 export function networkError(error: unknown, url: URL, signal: AbortSignal | undefined): unknown {
   // Aborts are the caller's decision, not a failure: surface the abort reason unchanged.
   if (signal?.aborted) return signal.reason ?? error;
@@ -38,11 +40,13 @@ export function contentRange(response: Response): { start?: number; total?: numb
   };
 }
 
+/** The Content-Length header as a number, when present and valid. */
 export function contentLength(response: Response): number | undefined {
   const value = response.headers.get('content-length');
   return value !== null && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
+/** Accepts only http(s) URLs; anything else is a VALIDATION_ERROR. */
 export function parseHttpUrl(input: string): URL {
   let url: URL;
   try {
@@ -56,6 +60,7 @@ export function parseHttpUrl(input: string): URL {
   return url;
 }
 
+/** The last path segment of a URL, decoded. */
 export function fileNameFromUrl(url: URL): string {
   const segment = url.pathname.split('/').pop() ?? '';
   try {
@@ -73,6 +78,7 @@ export function checkFileName(fileName: string): string {
   return fileName;
 }
 
+/** Normalises a SHA-256 to lower-case hex; VALIDATION_ERROR when malformed. */
 export function checkSha256(value: string): string {
   const normalised = value.trim().toLowerCase();
   if (!SHA256_PATTERN.test(normalised)) {
@@ -81,6 +87,7 @@ export function checkSha256(value: string): string {
   return normalised;
 }
 
+/** Size of a file in bytes, 0 when it does not exist. */
 export async function sizeOf(filePath: string): Promise<number> {
   try {
     return (await stat(filePath)).size;
@@ -90,6 +97,7 @@ export async function sizeOf(filePath: string): Promise<number> {
   }
 }
 
+/** Deletes a file if it exists. */
 export async function removeIfPresent(filePath: string): Promise<void> {
   try {
     await unlink(filePath);
