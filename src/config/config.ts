@@ -106,7 +106,7 @@ export function loadProcessConfig(): Config {
   return loadConfig(process.env, { dotenvPath: path.resolve('.env') });
 }
 
-/** Lists every variable with its default and description (used by the README and `doctor`). */
+/** Lists every variable with its default and description (the README's table; a test keeps them in step). */
 export function describeVariables(): { name: string; default: unknown; description: string }[] {
   return Object.values(variables).flatMap((group) =>
     Object.values(group).map((variable: VariableSpec<unknown>) => ({

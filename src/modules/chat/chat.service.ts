@@ -183,8 +183,6 @@ export function createChatService(dependencies: {
       if (!(await conversations.delete(id, principal.user.id))) throw errors.notFound('Chat session');
     },
     sendMessage,
-    /** Creates a session titled after the first message (for the one-shot chat endpoints). */
-    startSession: createSession,
   };
 }
 

@@ -48,11 +48,6 @@ export class SlotPool<T> {
     return this.slots;
   }
 
-  /** Throws MODEL_BUSY when no slot is free and the queue is full. */
-  checkCapacity(): void {
-    if (this.slots.every((slot) => slot.busy) && this.waiters.length >= this.queueLimit) throw this.busy();
-  }
-
   /** Waits for a slot; rejects with MODEL_BUSY when the queue is full, or with the signal's reason. */
   acquire(cacheKey: string | undefined, signal?: AbortSignal): Promise<Slot<T>> {
     signal?.throwIfAborted();
