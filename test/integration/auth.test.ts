@@ -155,16 +155,14 @@ describe('password change', () => {
   it('revokes other sessions and returns a working new session', async () => {
     const user = await t.createUser();
     const other = await t.login(user.email, 'user password 123');
-    const change = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/password',
-      headers: bearer(user.token),
-      payload: { current_password: 'user password 123', new_password: 'a new long password' },
+    const change = await t.call('POST', '/api/v1/auth/password', user.token, {
+      current_password: 'user password 123',
+      new_password: 'a new long password',
     });
-    expect(change.statusCode).toBe(200);
+    expect(change.status).toBe(200);
     expect((await me(other)).statusCode).toBe(401);
     expect((await me(user.token)).statusCode).toBe(401);
-    expect((await me(change.json().access_token)).statusCode).toBe(200);
+    expect((await me(change.body.access_token)).statusCode).toBe(200);
     expect((await loginResponse({ email: user.email, password: 'a new long password' })).statusCode).toBe(
       200,
     );
@@ -172,36 +170,27 @@ describe('password change', () => {
 
   it('rejects a wrong current password and a short new one, naming the field', async () => {
     const user = await t.createUser();
-    const wrong = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/password',
-      headers: bearer(user.token),
-      payload: { current_password: 'wrong', new_password: 'a new long password' },
+    const wrong = await t.call('POST', '/api/v1/auth/password', user.token, {
+      current_password: 'wrong',
+      new_password: 'a new long password',
     });
-    expect(wrong.statusCode).toBe(400);
-    expect(wrong.json().error.details.field).toBe('current_password');
-    const short = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/password',
-      headers: bearer(user.token),
-      payload: { current_password: 'user password 123', new_password: 'short' },
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.details.field).toBe('current_password');
+    const short = await t.call('POST', '/api/v1/auth/password', user.token, {
+      current_password: 'user password 123',
+      new_password: 'short',
     });
-    expect(short.statusCode).toBe(400);
-    expect(short.json().error.details.field).toBe('new_password');
+    expect(short.status).toBe(400);
+    expect(short.body.error.details.field).toBe('new_password');
   });
 });
 
 describe('API keys', () => {
   it('are shown once, authenticate, and stop working when revoked', async () => {
     const user = await t.createUser();
-    const created = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/api-keys',
-      headers: bearer(user.token),
-      payload: { name: 'ci' },
-    });
-    expect(created.statusCode).toBe(201);
-    const { key, id } = created.json();
+    const created = await t.call('POST', '/api/v1/auth/api-keys', user.token, { name: 'ci' });
+    expect(created.status).toBe(201);
+    const { key, id } = created.body;
     expect(key).toMatch(/^psk_/);
     expect((await me(key)).json().email).toBe(user.email);
     const viaHeader = await t.app.inject({
@@ -211,29 +200,17 @@ describe('API keys', () => {
     });
     expect(viaHeader.statusCode).toBe(200);
 
-    const list = await t.app.inject({
-      method: 'GET',
-      url: '/api/v1/auth/api-keys',
-      headers: bearer(user.token),
-    });
-    expect(JSON.stringify(list.json())).not.toContain(key);
-    expect(list.json().api_keys[0]).toMatchObject({ id, name: 'ci', revoked: false });
+    const list = await t.call('GET', '/api/v1/auth/api-keys', user.token);
+    expect(JSON.stringify(list.body)).not.toContain(key);
+    expect(list.body.api_keys[0]).toMatchObject({ id, name: 'ci', revoked: false });
 
     const stranger = await t.createUser();
-    const foreign = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/auth/api-keys/${id}`,
-      headers: bearer(stranger.token),
-    });
-    expect(foreign.statusCode).toBe(404);
+    const foreign = await t.call('DELETE', `/api/v1/auth/api-keys/${id}`, stranger.token);
+    expect(foreign.status).toBe(404);
     expect((await me(key)).statusCode).toBe(200);
 
-    const revoke = await t.app.inject({
-      method: 'DELETE',
-      url: `/api/v1/auth/api-keys/${id}`,
-      headers: bearer(user.token),
-    });
-    expect(revoke.statusCode).toBe(204);
+    const revoke = await t.call('DELETE', `/api/v1/auth/api-keys/${id}`, user.token);
+    expect(revoke.status).toBe(204);
     expect((await me(key)).statusCode).toBe(401);
   });
 

@@ -58,15 +58,10 @@ describe('without a model', () => {
     const health = await t.app.inject({ method: 'GET', url: '/health' });
     expect(health.json()).toMatchObject({ status: 'degraded', model: null });
     const user = await t.createUser();
-    const chat = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/chat',
-      headers: bearer(user.token),
-      payload: { message: 'hi' },
-    });
-    expect(chat.statusCode).toBe(503);
-    expect(chat.json().error.code).toBe('MODEL_NOT_LOADED');
-    expect(chat.json().error.message).toContain('privatestack models pull');
+    const chat = await t.call('POST', '/api/v1/chat', user.token, { message: 'hi' });
+    expect(chat.status).toBe(503);
+    expect(chat.body.error.code).toBe('MODEL_NOT_LOADED');
+    expect(chat.body.error.message).toContain('privatestack models pull');
   });
 
   it('starts degraded when MODEL_PATH points at a missing file', async () => {
