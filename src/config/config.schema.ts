@@ -186,10 +186,76 @@ export const variables = {
       'EMBEDDINGS_MODEL',
       undefined,
       optionalText,
-      'GGUF embedding model for the knowledge base (not used yet).',
+      'Embedding model for the knowledge base: a catalog id or .gguf path (local), or "remote:<model>" ' +
+        'with EMBEDDINGS_BASE_URL. Unset: keyword search only.',
+    ),
+    embeddingsBaseUrl: spec(
+      'EMBEDDINGS_BASE_URL',
+      undefined,
+      optionalText,
+      'OpenAI-compatible server for remote embeddings (e.g. http://10.0.0.5:8080/v1).',
+    ),
+    embeddingsApiKey: spec(
+      'EMBEDDINGS_API_KEY',
+      undefined,
+      optionalText,
+      'Bearer key for EMBEDDINGS_BASE_URL, if it needs one.',
+    ),
+    embeddingsBatchSize: spec(
+      'EMBEDDINGS_BATCH_SIZE',
+      32,
+      integer(1, 2048),
+      'Texts embedded per batch (one request to a remote server).',
     ),
     chunkSize: spec('CHUNK_SIZE', 512, integer(64, 32_768), 'Tokens per document chunk.'),
     chunkOverlap: spec('CHUNK_OVERLAP', 50, integer(0, 8192), 'Tokens shared by neighbouring chunks.'),
+    topK: spec('RAG_TOP_K', 5, integer(1, 20), 'Chunks retrieved for an answer by default (at most 20).'),
+    similarityThreshold: spec(
+      'RAG_SIMILARITY_THRESHOLD',
+      0,
+      decimal(0, 1),
+      'Default minimum vector similarity (cosine) for a vector hit to count; 0 keeps all.',
+    ),
+  },
+  documents: {
+    maxUploadMb: spec('MAX_UPLOAD_MB', 50, integer(1, 10_240), 'Largest accepted upload, in MiB.'),
+    maxUncompressedMb: spec(
+      'MAX_UNCOMPRESSED_MB',
+      200,
+      integer(1, 102_400),
+      'DOCX/XLSX: most bytes all entries may inflate to (checked while inflating).',
+    ),
+    maxArchiveEntries: spec(
+      'MAX_ARCHIVE_ENTRIES',
+      5000,
+      integer(1, 1_000_000),
+      'DOCX/XLSX: most entries in the ZIP container.',
+    ),
+    maxCompressionRatio: spec(
+      'MAX_COMPRESSION_RATIO',
+      100,
+      integer(2, 100_000),
+      'DOCX/XLSX: largest inflated/compressed ratio of an entry (zip-bomb guard).',
+    ),
+    maxPdfPages: spec('MAX_PDF_PAGES', 2000, integer(1, 1_000_000), 'PDFs with more pages are rejected.'),
+    extractionTimeoutSeconds: spec(
+      'EXTRACTION_TIMEOUT_SECONDS',
+      120,
+      integer(1, 86_400),
+      'Text extraction of one file is stopped after this long and the file marked FAILED.',
+    ),
+    extractionMemoryMb: spec(
+      'EXTRACTION_MEMORY_MB',
+      512,
+      integer(32, 65_536),
+      'Heap cap of the extraction worker; a file that needs more is marked FAILED.',
+    ),
+    jobLeaseSeconds: spec(
+      'JOB_LEASE_SECONDS',
+      30,
+      integer(2, 86_400),
+      'How long a background job is held without a heartbeat before another worker may take it over.',
+    ),
   },
   cache: {
     enabled: spec(
