@@ -68,10 +68,18 @@ export const GenerationSettings = {
   ignore_eos: Type.Optional(Type.Boolean()),
 };
 
+/** Knowledge-base use per request: `rag_mode` wins; `use_rag` (seed 000) true means `always`. */
+export const KnowledgeSettings = {
+  use_rag: Type.Optional(Type.Boolean()),
+  rag_mode: Type.Optional(Type.Union([Type.Literal('auto'), Type.Literal('always'), Type.Literal('off')])),
+  workspace_ids: Type.Optional(Type.Array(Type.String({ maxLength: 64 }), { maxItems: 100 })),
+};
+
 /** Send one message in a session. */
 export const SendMessageBody = Type.Object({
   message: Type.String({ minLength: 1, maxLength: 200_000 }),
   ...GenerationSettings,
+  ...KnowledgeSettings,
 });
 
 /** One-shot chat (seed 000's request shape). */
@@ -79,8 +87,8 @@ export const ChatBody = Type.Object({
   message: Type.String({ minLength: 1, maxLength: 200_000 }),
   conversation_id: Type.Optional(Type.String({ maxLength: 64 })),
   context: Type.Optional(Type.String({ maxLength: 100_000 })),
-  use_rag: Type.Optional(Type.Boolean()),
   ...GenerationSettings,
+  ...KnowledgeSettings,
 });
 
 /** One-shot chat answer. */

@@ -2,6 +2,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
@@ -9,6 +10,8 @@ import { errorsPlugin } from './http/plugins/errors.plugin.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { chatWebSocketRoutes } from './http/routes/chat/chat-ws.routes.js';
 import { chatRoutes } from './http/routes/chat/chat.routes.js';
+import { filesRoutes } from './http/routes/files/files.routes.js';
+import { ragRoutes } from './http/routes/rag/rag.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { modelsRoutes } from './http/routes/models/models.routes.js';
 import { promptsRoutes } from './http/routes/prompts/prompts.routes.js';
@@ -22,6 +25,8 @@ const ALIASES: Record<string, string> = {
   '/api/auth/login': '/api/v1/auth/login',
   '/api/chat': '/api/v1/chat',
   '/api/chat/stream': '/api/v1/chat/stream',
+  '/api/rag/upload': '/api/v1/files',
+  '/api/rag/search': '/api/v1/rag/search',
 };
 
 /** Options for buildApp that are not configuration. */
@@ -76,6 +81,17 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   });
   await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
   await app.register(websocket, { options: { maxPayload: 1_048_576 } });
+  // Uploads are streamed to disk by the files routes; these caps bound everything else in a form.
+  await app.register(multipart, {
+    limits: {
+      fileSize: config.documents.maxUploadMb * 1_048_576,
+      files: 1,
+      fields: 10,
+      fieldSize: 65_536,
+      parts: 12,
+      headerPairs: 100,
+    },
+  });
   await app.register(authPlugin, { auth: services.auth });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -89,6 +105,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       await api.register(promptsRoutes, { prefix: '/prompts', services });
       await api.register(modelsRoutes, { prefix: '/models', services });
       await api.register(workspacesRoutes, { prefix: '/workspaces', services });
+      await api.register(filesRoutes, { prefix: '/files', services });
+      await api.register(ragRoutes, { prefix: '/rag', services });
     },
     { prefix: '/api/v1' },
   );

@@ -3,6 +3,7 @@ import type { Config } from './config/config.js';
 import { openSqliteDatabase, type DatabaseHandle } from './db/database.js';
 import { ensureAdmin, ensureJwtSecret, type AdminBootstrapResult } from './modules/auth/bootstrap.js';
 import { LocalEngine } from './providers/llm/local/local-engine.js';
+import { startKnowledge, type KnowledgeRuntime } from './knowledge-runtime.js';
 import { createServices, type Services } from './services.js';
 
 /** Running services plus how to stop them. */
@@ -11,6 +12,8 @@ export interface Runtime {
   readonly admin: AdminBootstrapResult;
   /** Why the configured model could not be loaded, when it could not. */
   readonly modelError?: string;
+  /** Embedding model and the ingestion worker. */
+  readonly knowledge: KnowledgeRuntime;
   close(): Promise<void>;
 }
 
@@ -18,6 +21,10 @@ export interface Runtime {
 export interface StartOptions {
   /** Load the model at start (the CLI's user commands skip it). */
   readonly loadModel?: boolean;
+  /** Run background jobs (document ingestion) in this process; default: when the model is loaded. */
+  readonly background?: boolean;
+  /** Where startup warnings go. */
+  readonly log?: (message: string) => void;
 }
 
 /** Opens the database, prepares secrets and the first admin, and loads the model: everything but HTTP. */
@@ -62,11 +69,17 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
         });
       }
     }
+    const knowledge = await startKnowledge(config, services, {
+      background: options.background ?? options.loadModel !== false,
+      log: options.log,
+    });
     return {
       services,
       admin,
       modelError,
+      knowledge,
       close: async () => {
+        await knowledge.close();
         await services.modelDownloads.stopAll();
         await engine.dispose();
         await database.close();

@@ -17,6 +17,16 @@ import { createUsersService } from './modules/users/users.service.js';
 import { createWorkspaceRepository } from './modules/workspaces/workspace.repository.js';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.js';
 import type { LocalEngine } from './providers/llm/local/local-engine.js';
+import type { EmbeddingModel } from './providers/embeddings/embedding-model.js';
+import { createDocumentRepository } from './modules/documents/document.repository.js';
+import { createDocumentsService } from './modules/documents/documents.service.js';
+import { extractionLimitsFrom } from './modules/documents/extraction/extraction-runner.js';
+import { createFileStore } from './modules/documents/file-store.js';
+import { createIngestionHandlers } from './modules/documents/ingestion.js';
+import { createJobRepository } from './modules/jobs/job.repository.js';
+import { createKnowledgeStatus } from './modules/retrieval/knowledge-status.js';
+import { createRetrievalService, MAX_TOP_K } from './modules/retrieval/retrieval.service.js';
+import { createSqliteRetrievalIndex } from './modules/retrieval/sqlite-retrieval-index.js';
 import { createMemoryRateLimiter, type RateLimiter } from './providers/rate-limit/rate-limiter.js';
 
 /** Outside parts the services are built on; tests pass their own. */
@@ -26,6 +36,13 @@ export interface Dependencies {
   readonly jwtSecret: string;
   readonly clock?: () => Date;
   readonly limiter?: RateLimiter;
+}
+
+/** The embedding model in use (set once loaded), what was configured, and why loading failed. */
+export interface EmbeddingState {
+  model: EmbeddingModel | undefined;
+  readonly configured: string | undefined;
+  error: string | undefined;
 }
 
 /** Builds every repository and service once: the composition root shared by HTTP and CLI. */
@@ -43,6 +60,8 @@ export function createServices(config: Config, dependencies: Dependencies) {
     models: createModelRepository(db),
     modelDownloads: createModelDownloadRepository(db),
     workspaces: createWorkspaceRepository(db),
+    documents: createDocumentRepository(db),
+    jobs: createJobRepository(db),
   };
   const users = createUsersService({
     users: repositories.users,
@@ -58,11 +77,13 @@ export function createServices(config: Config, dependencies: Dependencies) {
     clock,
   });
   const prompts = createPromptsService({ prompts: repositories.prompts, clock });
+  const knowledge = createKnowledge(config, db, repositories, clock);
   const chat = createChatService({
     conversations: repositories.conversations,
     prompts,
     model: engine,
     clock,
+    retrieval: knowledge.retrieval,
   });
   const modelRegistry = createModelRegistry({
     models: repositories.models,
@@ -82,6 +103,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     clock,
   });
   return {
+    ...knowledge,
     config,
     database,
     engine,
@@ -97,6 +119,62 @@ export function createServices(config: Config, dependencies: Dependencies) {
     workspaces,
     startedAt: clock(),
   };
+}
+
+/** The knowledge base: file store, retrieval index, documents, search, ingestion job handlers. */
+function createKnowledge(
+  config: Config,
+  db: DatabaseHandle['db'],
+  repositories: {
+    documents: ReturnType<typeof createDocumentRepository>;
+    jobs: ReturnType<typeof createJobRepository>;
+    workspaces: ReturnType<typeof createWorkspaceRepository>;
+  },
+  clock: () => Date,
+) {
+  const embeddings: EmbeddingState = {
+    model: undefined,
+    configured: config.retrieval.embeddingsModel,
+    error: undefined,
+  };
+  const index = createSqliteRetrievalIndex(db);
+  const jobEvents = new EventTarget();
+  const files = createFileStore(config.storage.filesDir);
+  const documents = createDocumentsService({
+    db,
+    documents: repositories.documents,
+    workspaces: repositories.workspaces,
+    index,
+    jobs: repositories.jobs,
+    files,
+    clock,
+    onQueued: () => jobEvents.dispatchEvent(new Event('queued')),
+  });
+  const defaults = { topK: config.retrieval.topK, similarityThreshold: config.retrieval.similarityThreshold };
+  const retrieval = createRetrievalService({ index, embeddings, defaults });
+  const knowledgeStatus = createKnowledgeStatus({
+    db,
+    index,
+    documents: repositories.documents,
+    embeddings,
+    defaults: {
+      ...defaults,
+      maxTopK: MAX_TOP_K,
+      chunkSize: config.retrieval.chunkSize,
+      chunkOverlap: config.retrieval.chunkOverlap,
+    },
+  });
+  const jobHandlers = createIngestionHandlers({
+    db,
+    documents: repositories.documents,
+    index,
+    files,
+    embeddings,
+    limits: extractionLimitsFrom(config),
+    chunking: { chunkSize: config.retrieval.chunkSize, overlap: config.retrieval.chunkOverlap },
+    clock,
+  });
+  return { embeddings, index, files, documents, retrieval, knowledgeStatus, jobHandlers, jobEvents };
 }
 
 /** Everything routes and commands can use. */

@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
+import { load as loadSqliteVec } from 'sqlite-vec';
 import { Kysely, Migrator, SqliteDialect, type Migration, type MigrationProvider } from 'kysely';
 import * as initial from './migrations/0001-initial.js';
 import * as modelDownloads from './migrations/0002-model-downloads.js';
 import * as workspaces from './migrations/0003-workspaces.js';
 import * as jobs from './migrations/0004-jobs.js';
+import * as documents from './migrations/0005-documents.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -14,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0002-model-downloads': modelDownloads,
   '0003-workspaces': workspaces,
   '0004-jobs': jobs,
+  '0005-documents': documents,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -37,6 +40,8 @@ export async function openSqliteDatabase(filePath: string): Promise<DatabaseHand
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
+  // Vector distance and quantisation functions (vec_distance_hamming, vec_quantize_binary, ...).
+  loadSqliteVec(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
   await migrate(db);
   return { db, dialect: 'sqlite', close: () => db.destroy() };

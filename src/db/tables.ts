@@ -2,6 +2,8 @@
  * Table types. Portable choices: ids are UUID text, timestamps ISO-8601 text (UTC, sortable),
  * flags are integers 0/1, JSON is text. The same rows work on SQLite and PostgreSQL.
  */
+import type { Generated } from 'kysely';
+
 export interface UsersTable {
   id: string;
   email: string;
@@ -148,6 +150,67 @@ export interface JobsTable {
   updated_at: string;
 }
 
+/** Who may read a document inside its workspace. */
+export type DocumentVisibility = 'workspace' | 'managers' | 'private';
+/** Where a document is in its lifecycle. */
+export type DocumentStatus = 'UPLOADED' | 'PROCESSING' | 'PROCESSED' | 'FAILED';
+
+/** An uploaded file of the knowledge base. */
+export interface DocumentsTable {
+  id: string;
+  workspace_id: string;
+  uploaded_by: string | null;
+  original_filename: string;
+  stored_name: string;
+  kind: string;
+  mime_type: string;
+  size_bytes: number;
+  sha256: string;
+  visibility: DocumentVisibility;
+  /** JSON: category, department, tags and other labels from the uploader. */
+  metadata: string;
+  status: DocumentStatus;
+  error: string | null;
+  title: string | null;
+  /** The extracted text; chunk spans are offsets into it. */
+  content: string | null;
+  page_count: number | null;
+  chunk_count: number;
+  embedding_model: string | null;
+  uploaded_at: string;
+  processed_at: string | null;
+  updated_at: string;
+}
+
+/** One retrievable piece of a document: an exact span of its extracted text. */
+export interface DocumentChunksTable {
+  seq: Generated<number>;
+  id: string;
+  document_id: string;
+  chunk_index: number;
+  content: string;
+  heading: string | null;
+  page: number | null;
+  page_end: number | null;
+  span_start: number;
+  span_end: number;
+  token_count: number;
+  metadata: string;
+}
+
+/** Float32 embedding of a chunk (little-endian blob). */
+export interface ChunkVectorsTable {
+  chunk_seq: number;
+  embedding: Buffer;
+}
+
+/** Sign bits of a chunk's embedding, for the fast first pass of vector search. */
+export interface ChunkVectorBitsTable {
+  chunk_seq: number;
+  document_id: string;
+  bits: Buffer;
+}
+
 export interface SettingsTable {
   key: string;
   value: string;
@@ -167,5 +230,9 @@ export interface Database {
   workspaces: WorkspacesTable;
   workspace_members: WorkspaceMembersTable;
   jobs: JobsTable;
+  documents: DocumentsTable;
+  document_chunks: DocumentChunksTable;
+  chunk_vectors: ChunkVectorsTable;
+  chunk_vector_bits: ChunkVectorBitsTable;
   settings: SettingsTable;
 }

@@ -8,7 +8,9 @@ import type {
 } from '../../providers/llm/language-model.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
+import type { RetrievalService, SearchResult } from '../retrieval/retrieval.service.js';
 import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
+import { citedIndices, RAG_RULES, sourcesOf, withDocuments, type RagMode } from './rag-context.js';
 import type { ConversationRepository, ConversationRow, MessageRow } from './conversation.repository.js';
 
 /** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
@@ -16,12 +18,20 @@ export type ChatEvent =
   | { readonly type: 'user-message'; readonly conversationId: string; readonly message: PresentedMessage }
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
+  | {
+      readonly type: 'rag-search';
+      readonly query: string;
+      readonly status: 'searching' | 'completed';
+      readonly resultsCount?: number;
+    }
   | { readonly type: 'done'; readonly message: PresentedMessage; readonly droppedMessages: number };
 
 /** What a user sends in one turn. */
 export interface TurnInput {
   readonly message: string;
   readonly options?: GenerationOptions;
+  /** Knowledge-base use for this turn (default off). */
+  readonly rag?: { readonly mode: RagMode; readonly workspaceIds?: readonly string[] };
 }
 
 const DEFAULT_TITLE = 'New chat';
@@ -32,8 +42,9 @@ export function createChatService(dependencies: {
   prompts: PromptsService;
   model: LanguageModel;
   clock: () => Date;
+  retrieval?: Pick<RetrievalService, 'search'>;
 }) {
-  const { conversations, prompts, model, clock } = dependencies;
+  const { conversations, prompts, model, clock, retrieval } = dependencies;
   const nowIso = () => clock().toISOString();
 
   const requireOwned = async (principal: Principal, id: string): Promise<ConversationRow> => {
@@ -65,8 +76,15 @@ export function createChatService(dependencies: {
   const createSession = async (principal: Principal, input: { title?: string; prompt_id?: string }) =>
     conversations.insert(await draftSession(principal, input));
 
-  const history = (conversation: ConversationRow, rows: MessageRow[]): ChatMessage[] => [
-    ...(conversation.system_prompt ? [{ role: 'system' as const, content: conversation.system_prompt }] : []),
+  const history = (conversation: ConversationRow, rows: MessageRow[], rules?: string): ChatMessage[] => [
+    ...(conversation.system_prompt || rules
+      ? [
+          {
+            role: 'system' as const,
+            content: [conversation.system_prompt, rules].filter(Boolean).join('\n\n'),
+          },
+        ]
+      : []),
     ...rows
       .filter((row) => row.status !== 'error' && row.role !== 'system')
       .map((row) => ({ role: row.role, content: row.content })),
@@ -86,7 +104,11 @@ export function createChatService(dependencies: {
     const existing = conversationId === undefined ? undefined : await requireOwned(principal, conversationId);
     const conversation = existing ?? (await draftSession(principal, {}));
     const rows = existing ? await conversations.messages(existing.id) : [];
-    const messages = [...history(conversation, rows), { role: 'user' as const, content: input.message }];
+    const { results: retrieved, events: ragEvents } = await retrieve(principal, input, signal);
+    const messages = [
+      ...history(conversation, rows, retrieved.length > 0 ? RAG_RULES : undefined),
+      { role: 'user' as const, content: withDocuments(input.message, retrieved) },
+    ];
     const generation = await model.begin(
       { messages, options: input.options, cacheKey: conversation.id },
       signal,
@@ -100,15 +122,50 @@ export function createChatService(dependencies: {
         await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
       }
       yield { type: 'user-message', conversationId: conversation.id, message: presentMessage(userRow) };
-      yield* answer(conversation, generation, signal);
+      yield* ragEvents;
+      yield* answer(conversation, generation, retrieved, signal);
     } finally {
       generation.release();
     }
   }
 
+  /** Knowledge-base excerpts for a turn (mode `always`), and the rag_search events that report it. */
+  const retrieve = async (principal: Principal, input: TurnInput, signal?: AbortSignal) => {
+    const none = { results: [] as SearchResult[], events: [] as ChatEvent[] };
+    if (!retrieval || !input.rag || input.rag.mode === 'off') return none;
+    const query = input.message;
+    const found = await retrieval.search(principal, { query, workspaceIds: input.rag.workspaceIds }, signal);
+    const results = await withinBudget(found.results, input.message);
+    const events: ChatEvent[] = [
+      { type: 'rag-search', query, status: 'searching' },
+      { type: 'rag-search', query, status: 'completed', resultsCount: results.length },
+    ];
+    return { results, events };
+  };
+
+  /**
+   * The best-ranked excerpts that fit in half the context window beside the question, so history
+   * and the answer keep room; lower-ranked ones are dropped whole, never cut mid-text.
+   */
+  const withinBudget = async (results: readonly SearchResult[], message: string) => {
+    const status = model.status();
+    if (!status.loaded || !status.model) return results;
+    let room =
+      Math.floor(status.model.contextSize / 2) - (await model.countTokens(`${RAG_RULES}\n${message}`));
+    const kept: SearchResult[] = [];
+    for (const result of results) {
+      const cost = (await model.countTokens(result.content)) + 24; // fence and source line
+      if (cost > room) break;
+      room -= cost;
+      kept.push(result);
+    }
+    return kept;
+  };
+
   async function* answer(
     conversation: ConversationRow,
     generation: Generation,
+    retrieved: readonly SearchResult[],
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
@@ -143,6 +200,7 @@ export function createChatService(dependencies: {
         latency_ms: Math.round(performance.now() - started),
         time_to_first_token_ms: answer.firstTokenMs === undefined ? null : Math.round(answer.firstTokenMs),
         model: model.status().model?.id ?? null,
+        sources: retrieved.length > 0 ? JSON.stringify(markCited(retrieved, answer.text)) : null,
       });
     }
     if (finish) yield { type: 'done', message: presentMessage(stored), droppedMessages: finish.dropped };
@@ -202,6 +260,12 @@ function newMessage(conversationId: string, role: 'user' | 'assistant', content:
     sources: null,
     created_at: createdAt,
   };
+}
+
+/** Sources numbered as the model saw them, each marked whether the answer cited it with [n]. */
+function markCited(retrieved: readonly SearchResult[], answer: string) {
+  const cited = new Set(citedIndices(answer, retrieved.length));
+  return sourcesOf(retrieved).map((source) => ({ ...source, cited: cited.has(source.index) }));
 }
 
 function titleFrom(message: string): string {

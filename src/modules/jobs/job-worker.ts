@@ -57,13 +57,17 @@ export function createJobWorker(options: JobWorkerOptions) {
     return true;
   };
 
+  let wakeUp: (() => void) | undefined;
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      controller.signal.addEventListener('abort', () => {
+      const done = () => {
         clearTimeout(timer);
+        wakeUp = undefined;
         resolve();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      wakeUp = done;
+      controller.signal.addEventListener('abort', done, { once: true });
     });
 
   return {
@@ -83,6 +87,8 @@ export function createJobWorker(options: JobWorkerOptions) {
         }
       })();
     },
+    /** Polls now instead of at the next interval (work was just queued in this process). */
+    wake: () => wakeUp?.(),
     /** Stops polling and waits for the running job's handler to return. */
     stop: async () => {
       controller.abort();

@@ -133,6 +133,15 @@ export function createJobRepository(db: Kysely<Database>) {
         ).numUpdatedRows,
       ),
 
+    /** Removes finished (done or failed) jobs with this key, so the same work can be queued again. */
+    forgetFinished: async (dedupeKey: string) => {
+      await db
+        .deleteFrom('jobs')
+        .where('dedupe_key', '=', dedupeKey)
+        .where('status', 'in', ['done', 'failed'])
+        .execute();
+    },
+
     /** One job. */
     findById: (id: string) => db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst(),
   };

@@ -2,12 +2,12 @@ import type { FastifyPluginAsync } from 'fastify';
 import { Type, type Static } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { WebSocket } from '@fastify/websocket';
-import { GenerationSettings } from '../../../../contracts/chat.contract.js';
+import { GenerationSettings, KnowledgeSettings } from '../../../../contracts/chat.contract.js';
 import type { Services } from '../../../services.js';
 import { AppError } from '../../../shared/errors.js';
 import { credentialOf, WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { toErrorResponse } from '../../plugins/errors.plugin.js';
-import { toGenerationOptions } from './chat.mapping.js';
+import { toGenerationOptions, toRagInput } from './chat.mapping.js';
 
 /** A client frame: a message to send (in a session, or a new one), or a cancel. */
 const ClientFrame = Type.Union([
@@ -15,6 +15,7 @@ const ClientFrame = Type.Union([
     message: Type.String({ minLength: 1, maxLength: 200_000 }),
     session_id: Type.Optional(Type.String({ maxLength: 64 })),
     ...GenerationSettings,
+    ...KnowledgeSettings,
   }),
   Type.Object({ type: Type.Literal('cancel') }),
   // Access tokens are short-lived: a long-lived socket swaps in a fresh one for the same user.
@@ -87,7 +88,11 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
         const controller = (current = new AbortController());
         try {
           const principal = await reauthenticate(services, credential);
-          const input = { message: frame.message, options: toGenerationOptions(frame) };
+          const input = {
+            message: frame.message,
+            options: toGenerationOptions(frame),
+            rag: toRagInput(frame),
+          };
           let sessionId = frame.session_id;
           for await (const event of services.chat.sendMessage(
             principal,
@@ -98,6 +103,11 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
             if (event.type === 'user-message') sessionId = event.conversationId;
             else if (event.type === 'text-delta') send({ chunk: event.text, done: false });
             else if (event.type === 'reasoning-delta') send({ reasoning: event.text, done: false });
+            else if (event.type === 'rag-search')
+              send({
+                rag_search: { query: event.query, status: event.status, results_count: event.resultsCount },
+                done: false,
+              });
             else send({ chunk: '', done: true, session_id: sessionId, message: event.message });
           }
         } catch (error) {

@@ -1,5 +1,6 @@
 import type { GenerationOptions } from '../../../providers/llm/language-model.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
+import type { RagMode } from '../../../modules/chat/rag-context.js';
 import type { SseEvent } from '../../sse.js';
 
 /** Generation settings as the API names them. */
@@ -11,6 +12,19 @@ export interface GenerationSettingsBody {
   stop?: string[];
   seed?: number;
   ignore_eos?: boolean;
+}
+
+/** Knowledge-base settings as the API names them. */
+export interface KnowledgeSettingsBody {
+  use_rag?: boolean;
+  rag_mode?: RagMode;
+  workspace_ids?: string[];
+}
+
+/** The turn's knowledge-base use: `rag_mode` wins, `use_rag: true` means always, default off. */
+export function toRagInput(body: KnowledgeSettingsBody) {
+  const mode: RagMode = body.rag_mode ?? (body.use_rag === true ? 'always' : 'off');
+  return { mode, workspaceIds: body.workspace_ids };
 }
 
 /** Maps API setting names to the provider's. */
@@ -38,6 +52,16 @@ export async function* toSseEvents(events: AsyncIterable<ChatEvent>): AsyncGener
         break;
       case 'reasoning-delta':
         yield { event: 'reasoning', data: { content: event.text } };
+        break;
+      case 'rag-search':
+        yield {
+          event: 'rag_search',
+          data: {
+            query: event.query,
+            status: event.status,
+            ...(event.resultsCount !== undefined && { results_count: event.resultsCount }),
+          },
+        };
         break;
       case 'done':
         yield { event: 'done', data: { ...event.message, dropped_messages: event.droppedMessages } };

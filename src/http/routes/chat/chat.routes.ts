@@ -16,7 +16,7 @@ import type { Services } from '../../../services.js';
 import { AppError } from '../../../shared/errors.js';
 import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { abortOnDisconnect, sendSse } from '../../sse.js';
-import { toGenerationOptions, toSseEvents, withContext } from './chat.mapping.js';
+import { toGenerationOptions, toRagInput, toSseEvents, withContext } from './chat.mapping.js';
 
 const tags = ['chat'];
 const writers = { roles: WRITER_ROLES };
@@ -31,7 +31,11 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     chat.sendMessage(
       principal,
       body.conversation_id,
-      { message: withContext(body.message, body.context), options: toGenerationOptions(body) },
+      {
+        message: withContext(body.message, body.context),
+        options: toGenerationOptions(body),
+        rag: toRagInput(body),
+      },
       signal,
     );
 
@@ -139,7 +143,11 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     },
     async (request, reply) => {
       const controller = new AbortController();
-      const input = { message: request.body.message, options: toGenerationOptions(request.body) };
+      const input = {
+        message: request.body.message,
+        options: toGenerationOptions(request.body),
+        rag: toRagInput(request.body),
+      };
       const events = chat.sendMessage(request.principal, request.params.id, input, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
     },

@@ -1,0 +1,73 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { authErrors } from '../../../../contracts/common.contract.js';
+import {
+  RagConfig,
+  RagHealth,
+  SearchInput,
+  SearchResponse,
+} from '../../../../contracts/knowledge.contract.js';
+import type { Services } from '../../../services.js';
+import { errors } from '../../../shared/errors.js';
+
+const tags = ['rag'];
+/** Seeds 000 and 002 pass search parameters in the query string; a JSON body works too. */
+const SearchQueryString = Type.Partial(
+  Type.Object({
+    query: Type.String({ minLength: 1, maxLength: 4000 }),
+    top_k: Type.Integer({ minimum: 1, maximum: 20 }),
+    similarity_threshold: Type.Number({ minimum: 0, maximum: 1 }),
+    mode: Type.Union([Type.Literal('hybrid'), Type.Literal('keyword'), Type.Literal('vector')]),
+    workspace_id: Type.String({ maxLength: 64 }),
+  }),
+);
+
+/** /api/v1/rag: search the knowledge base, and its health and configuration. */
+export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const { retrieval, knowledgeStatus } = services;
+
+  const search = (
+    principal: Parameters<typeof retrieval.search>[0],
+    query: Static<typeof SearchQueryString>,
+    body: Partial<Static<typeof SearchInput>> | undefined,
+  ) => {
+    const text = body?.query ?? query.query;
+    if (!text || text.trim() === '') throw errors.validation('query is required', 'query');
+    return retrieval.search(principal, {
+      query: text,
+      topK: body?.top_k ?? query.top_k,
+      similarityThreshold: body?.similarity_threshold ?? query.similarity_threshold,
+      mode: body?.mode ?? query.mode,
+      workspaceIds: body?.workspace_ids ?? (query.workspace_id ? [query.workspace_id] : undefined),
+      documentIds: body?.document_ids,
+    });
+  };
+
+  app.post(
+    '/search',
+    {
+      schema: {
+        tags,
+        summary: 'Hybrid (BM25 + vector) search over the documents the caller may read',
+        querystring: SearchQueryString,
+        body: Type.Optional(Type.Partial(SearchInput)),
+        response: { 200: SearchResponse, ...authErrors },
+      },
+    },
+    async (request) => search(request.principal, request.query, request.body),
+  );
+
+  app.get(
+    '/search',
+    { schema: { tags, querystring: SearchQueryString, response: { 200: SearchResponse, ...authErrors } } },
+    async (request) => search(request.principal, request.query, undefined),
+  );
+
+  app.get('/health', { schema: { tags, response: { 200: RagHealth, ...authErrors } } }, async () =>
+    knowledgeStatus.health(),
+  );
+
+  app.get('/config', { schema: { tags, response: { 200: RagConfig, ...authErrors } } }, async () =>
+    knowledgeStatus.config(),
+  );
+};

@@ -1,0 +1,42 @@
+/**
+ * Turns what a user typed into a safe FTS5 query. User text never reaches FTS5's query syntax:
+ * it is split into letter/digit terms, each term is double-quoted (a quoted string is a plain token
+ * sequence to FTS5: no operators, columns, prefixes or NEAR), and the terms are OR-ed so BM25 ranks
+ * documents by how many and how rare the matched terms are.
+ */
+
+// Function words of English and Indonesian: they match nearly every chunk and only add noise.
+const STOP_WORDS = new Set(
+  // English
+  (
+    'a an and are as at be been but by can could did do does for from had has have how i if in into is it ' +
+    'its me my no not of on or our so such than that the their them then there these they this those to ' +
+    'was we were what when where which while who whom why will with would you your about above after ' +
+    'again against all am any because before being below between both during each few further he her ' +
+    'here hers him his itself just more most nor now off once only other out over own same she should ' +
+    'some too under until up very ' +
+    // Indonesian
+    'ada adalah agar akan aku anda apa apakah atau bagaimana bagi bahwa banyak begitu belum beberapa ' +
+    'bila bisa boleh dalam dan dapat dari daripada demikian dengan di dia ia ini itu jadi jika juga ' +
+    'kalau kami kamu kan karena ke kepada kita lagi lain maka mana masih mereka meski namun oleh pada ' +
+    'para per saat saja sama sangat saya se sebagai sebelum secara sedang sehingga sejak seperti ' +
+    'serta setelah siapa sudah supaya tak tanpa telah tentang tetapi tidak untuk walau yaitu yakni yang'
+  ).split(' '),
+);
+
+const MAX_TERMS = 64;
+const TERM = /[\p{L}\p{N}]+/gu;
+
+/** The distinct search terms of a query, lower-cased, stop words dropped (unless nothing else is left). */
+export function queryTerms(query: string): string[] {
+  const all = [...new Set([...query.normalize('NFKC').toLowerCase().matchAll(TERM)].map((m) => m[0]))];
+  const content = all.filter((term) => !STOP_WORDS.has(term) && term.length > 1);
+  return (content.length > 0 ? content : all).slice(0, MAX_TERMS);
+}
+
+/** An FTS5 MATCH expression for the query, or undefined when it has no searchable terms. */
+export function ftsMatchExpression(query: string): string | undefined {
+  const terms = queryTerms(query);
+  if (terms.length === 0) return undefined;
+  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
