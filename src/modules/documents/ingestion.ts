@@ -67,7 +67,10 @@ export function createIngestionHandlers(dependencies: {
         limits,
         context.signal,
       );
-      chunks = chunkDocument(extracted, chunking);
+      // Sized with the embedding model's own tokenizer when there is one (its context is the limit).
+      const model = embeddings.model;
+      const countTokens = model?.countTokens ? (text: string) => model.countTokens!(text) : undefined;
+      chunks = chunkDocument(extracted, { ...chunking, countTokens });
     } catch (error) {
       const final =
         !(error instanceof AppError && error.retryable) || context.job.attempts >= context.job.max_attempts;

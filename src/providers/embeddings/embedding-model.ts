@@ -19,6 +19,11 @@ export interface EmbeddingModel {
    * Throws AppError (EMBEDDINGS_UNAVAILABLE, retryable) when the backend fails.
    */
   embed(texts: readonly string[], signal?: AbortSignal): Promise<Float32Array[]>;
+  /**
+   * Tokens in `text` by the model's own tokenizer (no BOS/EOS added). Present on local models only,
+   * so the chunker can measure chunks in real tokens; remote models leave it out.
+   */
+  countTokens?(text: string): number;
   /** Frees native memory / connections. */
   dispose(): Promise<void>;
 }
