@@ -35,13 +35,15 @@ export interface TestAppOptions {
   readonly env?: Record<string, string>;
   readonly model?: boolean;
   readonly listen?: boolean;
+  /** Reuse this data directory (kept on close) instead of a fresh temporary one. */
+  readonly dataDir?: string;
 }
 
 let userCounter = 0;
 
 /** Starts the real app (real SQLite file, real llama.cpp on the tiny model) for one test file. */
 export async function startTestApp(options: TestAppOptions = {}): Promise<TestApp> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-test-'));
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'privatestack-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     ADMIN_EMAIL,
@@ -102,7 +104,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     close: async () => {
       await app.close();
       await runtime.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
