@@ -3,7 +3,6 @@
  * with quotes, backslashes and control characters replaced, plus the RFC 5987 UTF-8 form.
  */
 export function attachmentDisposition(filename: string): string {
-   
   const fallback = filename.replace(/[^\x20-\x7e]|["\\%;]/g, '_').slice(0, 200) || 'download';
   const encoded = encodeURIComponent(filename).replace(
     /['()*]/g,

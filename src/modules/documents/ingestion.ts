@@ -71,11 +71,21 @@ export function createIngestionHandlers(dependencies: {
       const model = embeddings.model;
       const countTokens = model?.countTokens ? (text: string) => model.countTokens!(text) : undefined;
       chunks = chunkDocument(extracted, { ...chunking, countTokens });
+      if (chunks.length === 0)
+        throw new AppError(
+          'EXTRACTION_FAILED',
+          'No text could be extracted (a scanned PDF or an image-only file needs OCR, which is not supported yet)',
+        );
     } catch (error) {
       const final =
         !(error instanceof AppError && error.retryable) || context.job.attempts >= context.job.max_attempts;
       if (final && !context.signal.aborted) {
-        await documents.setStatus(documentId, 'FAILED', describe(error), nowIso());
+        // Never show server paths to users: name the file as they know it.
+        const message = describe(error).replaceAll(
+          files.pathOf(document.stored_name),
+          document.original_filename,
+        );
+        await documents.setStatus(documentId, 'FAILED', message, nowIso());
         return;
       }
       throw error;
