@@ -4,13 +4,22 @@ import type {
   Generation,
   GenerationOptions,
   LanguageModel,
+  ToolDefinition,
   Usage,
 } from '../../providers/llm/language-model.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
 import type { RetrievalService, SearchResult } from '../retrieval/retrieval.service.js';
 import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
-import { citedIndices, RAG_RULES, sourcesOf, withDocuments, type RagMode } from './rag-context.js';
+import {
+  citedIndices,
+  formatExcerpts,
+  RAG_RULES,
+  SEARCH_TOOL,
+  sourcesOf,
+  withDocuments,
+  type RagMode,
+} from './rag-context.js';
 import type { ConversationRepository, ConversationRow, MessageRow } from './conversation.repository.js';
 
 /** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
@@ -105,12 +114,14 @@ export function createChatService(dependencies: {
     const conversation = existing ?? (await draftSession(principal, {}));
     const rows = existing ? await conversations.messages(existing.id) : [];
     const { results: retrieved, events: ragEvents } = await retrieve(principal, input, signal);
+    const tool =
+      input.rag?.mode === 'auto' && retrieval ? searchTool(principal, input, retrieved) : undefined;
     const messages = [
-      ...history(conversation, rows, retrieved.length > 0 ? RAG_RULES : undefined),
+      ...history(conversation, rows, retrieved.length > 0 || tool ? RAG_RULES : undefined),
       { role: 'user' as const, content: withDocuments(input.message, retrieved) },
     ];
     const generation = await model.begin(
-      { messages, options: input.options, cacheKey: conversation.id },
+      { messages, options: input.options, cacheKey: conversation.id, ...(tool && { tools: [tool] }) },
       signal,
     );
     try {
@@ -132,7 +143,7 @@ export function createChatService(dependencies: {
   /** Knowledge-base excerpts for a turn (mode `always`), and the rag_search events that report it. */
   const retrieve = async (principal: Principal, input: TurnInput, signal?: AbortSignal) => {
     const none = { results: [] as SearchResult[], events: [] as ChatEvent[] };
-    if (!retrieval || !input.rag || input.rag.mode === 'off') return none;
+    if (!retrieval || input.rag?.mode !== 'always') return none;
     const query = input.message;
     const found = await retrieval.search(principal, { query, workspaceIds: input.rag.workspaceIds }, signal);
     const results = await withinBudget(found.results, input.message);
@@ -144,14 +155,39 @@ export function createChatService(dependencies: {
   };
 
   /**
+   * Mode `auto`: the model decides whether to search. Each call's excerpts are numbered after the
+   * ones it already has, and collected into `sources` (the array is filled while the model runs).
+   */
+  const searchTool = (principal: Principal, input: TurnInput, sources: SearchResult[]): ToolDefinition => ({
+    ...SEARCH_TOOL,
+    execute: async (args, signal) => {
+      const asked = (args as { query?: unknown }).query;
+      const query =
+        typeof asked === 'string' && asked.trim() !== '' ? asked.trim().slice(0, 1000) : input.message;
+      const found = await retrieval!.search(
+        principal,
+        { query, workspaceIds: input.rag?.workspaceIds },
+        signal,
+      );
+      const fresh = found.results.filter(
+        (result) => !sources.some((known) => known.chunk_id === result.chunk_id),
+      );
+      const kept = await withinBudget(fresh, input.message, 3);
+      const firstIndex = sources.length + 1;
+      sources.push(...kept);
+      return kept.length > 0 ? formatExcerpts(kept, firstIndex) : 'No matching documents were found.';
+    },
+  });
+
+  /**
    * The best-ranked excerpts that fit in half the context window beside the question, so history
    * and the answer keep room; lower-ranked ones are dropped whole, never cut mid-text.
    */
-  const withinBudget = async (results: readonly SearchResult[], message: string) => {
+  const withinBudget = async (results: readonly SearchResult[], message: string, share = 2) => {
     const status = model.status();
-    if (!status.loaded || !status.model) return results;
+    if (!status.loaded || !status.model) return [...results];
     let room =
-      Math.floor(status.model.contextSize / 2) - (await model.countTokens(`${RAG_RULES}\n${message}`));
+      Math.floor(status.model.contextSize / share) - (await model.countTokens(`${RAG_RULES}\n${message}`));
     const kept: SearchResult[] = [];
     for (const result of results) {
       const cost = (await model.countTokens(result.content)) + 24; // fence and source line
@@ -173,11 +209,29 @@ export function createChatService(dependencies: {
     let finish: { usage: Usage; status: MessageRow['status']; dropped: number } | undefined;
     let failure: unknown;
     let stored: MessageRow | undefined;
+    const searches: string[] = [];
+    let reported = retrieved.length;
     try {
       for await (const part of generation.stream()) {
         if (part.type === 'finish') {
           const status = part.reason === 'abort' || signal?.aborted ? 'incomplete' : 'complete';
           finish = { usage: part.usage, status, dropped: part.droppedMessages };
+          continue;
+        }
+        if (part.type === 'tool-call') {
+          const query = (part.arguments as { query?: unknown }).query;
+          searches.push(typeof query === 'string' ? query : '');
+          yield { type: 'rag-search', query: searches.at(-1)!, status: 'searching' };
+          continue;
+        }
+        if (part.type === 'tool-result') {
+          yield {
+            type: 'rag-search',
+            query: searches.at(-1) ?? '',
+            status: 'completed',
+            resultsCount: retrieved.length - reported,
+          };
+          reported = retrieved.length;
           continue;
         }
         answer.firstTokenMs ??= performance.now() - started;

@@ -42,23 +42,43 @@ export function sourcesOf(results: readonly SearchResult[]): Source[] {
   }));
 }
 
-/**
- * The user's turn with the retrieved excerpts before it. Each excerpt is fenced in a numbered
- * <document> element; tag look-alikes inside the text are defused so a document cannot close its
- * fence and pose as the user or the system.
- */
+/** The user's turn with the retrieved excerpts before it (mode `always`). */
 export function withDocuments(message: string, results: readonly SearchResult[]): string {
   if (results.length === 0) return message;
-  const excerpts = results.map((result, position) => {
-    const where = [result.filename, result.page !== null ? `page ${result.page}` : undefined]
-      .filter(Boolean)
-      .join(', ');
-    return `<document index="${position + 1}" source="${defuse(where).replaceAll('"', "'")}">\n${defuse(
-      result.content,
-    )}\n</document>`;
-  });
-  return `${excerpts.join('\n')}\n\nQuestion: ${message}`;
+  return `${formatExcerpts(results, 1)}\n\nQuestion: ${message}`;
 }
+
+/**
+ * Retrieved excerpts for the model, numbered from `firstIndex`. Each is fenced in a <document>
+ * element; tag look-alikes inside the text are defused so a document cannot close its fence and pose
+ * as the user or the system.
+ */
+export function formatExcerpts(results: readonly SearchResult[], firstIndex: number): string {
+  return results
+    .map((result, position) => {
+      const where = [result.filename, result.page !== null ? `page ${result.page}` : undefined]
+        .filter(Boolean)
+        .join(', ');
+      const source = defuse(where).replaceAll('"', "'");
+      return `<document index="${firstIndex + position}" source="${source}">\n${defuse(result.content)}\n</document>`;
+    })
+    .join('\n');
+}
+
+/** The search tool offered to the model in mode `auto`. */
+export const SEARCH_TOOL = {
+  name: 'search_documents',
+  description:
+    "Searches the organisation's documents (policies, SOPs, reports, spreadsheets) the user may read. " +
+    'Call it when the question may be answered by internal documents.',
+  parameters: {
+    type: 'object',
+    properties: {
+      query: { type: 'string', description: 'What to look for, in a few words', maxLength: 200 },
+    },
+    required: ['query'],
+  },
+} as const;
 
 /** Neutralises anything that looks like our fence tags or a chat-template control token. */
 function defuse(text: string): string {

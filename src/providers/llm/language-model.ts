@@ -21,9 +21,24 @@ export interface GenerationOptions {
   readonly ignoreEos?: boolean;
 }
 
+/**
+ * A function the model may call while answering (OpenAI "tools"; node-llama-cpp function calling
+ * locally). The provider calls `execute` and feeds the result back to the model.
+ */
+export interface ToolDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** JSON schema of the arguments (object); arguments are grammar-constrained locally. */
+  readonly parameters: Readonly<Record<string, unknown>>;
+  /** Runs the call; the returned value (text or JSON) is what the model reads. */
+  execute(args: unknown, signal?: AbortSignal): Promise<unknown>;
+}
+
 /** A generation request. */
 export interface GenerationRequest {
   readonly messages: readonly ChatMessage[];
+  /** Functions the model may call before answering. */
+  readonly tools?: readonly ToolDefinition[];
   readonly options?: GenerationOptions;
   /** Conversation identity: lets the engine reuse the KV cache of this conversation's previous turn. */
   readonly cacheKey?: string;
@@ -44,6 +59,10 @@ export type FinishReason = 'stop' | 'length' | 'abort';
 export type StreamPart =
   | { readonly type: 'text-delta'; readonly text: string }
   | { readonly type: 'reasoning-delta'; readonly text: string }
+  /** The model called a tool (emitted before it runs). */
+  | { readonly type: 'tool-call'; readonly name: string; readonly arguments: unknown }
+  /** A tool finished; its result went back to the model. */
+  | { readonly type: 'tool-result'; readonly name: string; readonly result: unknown }
   | {
       readonly type: 'finish';
       readonly reason: FinishReason;

@@ -17,6 +17,7 @@ import type {
   StreamPart,
 } from '../language-model.js';
 import { createBatchScheduler, type BatchScheduler } from './batch-scheduler.js';
+import { generateWithTools } from './tool-generation.js';
 import { fitPrompt, generateOnSequence } from './generation.js';
 import { llamaRuntime } from './llama-runtime.js';
 import { SlotPool, type Slot } from './slot-pool.js';
@@ -35,6 +36,8 @@ export interface LocalEngineOptions {
   readonly useMmap: boolean;
   /** Defaults applied when a request leaves them out. */
   readonly defaults: { readonly temperature: number; readonly topP: number; readonly maxTokens: number };
+  /** A chat template to use instead of the one detected from the model (custom templates, tests). */
+  readonly chatWrapper?: (model: LlamaModel) => ChatWrapper;
 }
 
 /** One loaded model with its context, sequences and chat template. */
@@ -123,10 +126,10 @@ export class LocalEngine implements LanguageModel {
     };
     const stream = async function* (): AsyncGenerator<StreamPart> {
       try {
-        yield* generateOnSequence(
-          { ...job, sequence: slot.resource, scheduler: loaded.scheduler, signal },
-          prompt,
-        );
+        const running = { ...job, sequence: slot.resource, scheduler: loaded.scheduler, signal };
+        yield* request.tools && request.tools.length > 0
+          ? generateWithTools(running, prompt)
+          : generateOnSequence(running, prompt);
       } catch (error) {
         loaded.pool.forget(slot);
         throw error;
@@ -205,7 +208,7 @@ export class LocalEngine implements LanguageModel {
     return {
       model,
       context,
-      chatWrapper: resolveChatWrapper(model),
+      chatWrapper: this.options.chatWrapper?.(model) ?? resolveChatWrapper(model),
       scheduler,
       pool: new SlotPool(sequences, this.options.queueLimit),
       inFlight: 0,
