@@ -5,7 +5,9 @@ import { AppError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
 import { registerChatCommand } from './commands/chat.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
+import { registerIngestCommand } from './commands/ingest.command.js';
 import { registerModelsCommand } from './commands/models.command.js';
+import { registerSearchCommand } from './commands/search.command.js';
 import { registerUsersCommand } from './commands/users.command.js';
 
 /** Builds the `privatestack` command line. */
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerChatCommand(program);
   registerDoctorCommand(program);
+  registerIngestCommand(program);
+  registerSearchCommand(program);
   return program;
 }
 
