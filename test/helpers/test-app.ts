@@ -51,7 +51,9 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     LOG_LEVEL: 'silent',
     MODEL_CONTEXT_LENGTH: '512',
     MODEL_PARALLEL: '2',
-    MODEL_THREADS: '2',
+    // One llama.cpp thread: test files run two at a time on small CI machines, and spinning
+    // threads that outnumber the cores slow every generation many times over.
+    MODEL_THREADS: '1',
     MODEL_TEMPERATURE: '0',
     MODEL_MAX_TOKENS: '24',
     ...(options.model !== false && { MODEL_PATH: storiesModel() }),

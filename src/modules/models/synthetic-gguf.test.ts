@@ -159,7 +159,7 @@ describe('generateShapedModel', () => {
       expect(model.fileInfo.metadata.tokenizer.chat_template).toBe(template);
       expect(resolveChatWrapper(model)).toBeInstanceOf(QwenChatWrapper);
 
-      const context = await model.createContext({ contextSize: 256, threads: 2 });
+      const context = await model.createContext({ contextSize: 256, threads: 1 });
       const session = new LlamaChatSession({ contextSequence: context.getSequence() });
       const reply = await session.prompt('Say hi', { maxTokens: 4, temperature: 0 });
       expect(typeof reply).toBe('string'); // gibberish by design; running without error is the point
@@ -180,7 +180,7 @@ describe('generateShapedModel', () => {
 
     const model = await llama.loadModel({ modelPath: first });
     try {
-      const context = await model.createEmbeddingContext({ contextSize: 128, threads: 2 });
+      const context = await model.createEmbeddingContext({ contextSize: 128, threads: 1 });
       const { vector } = await context.getEmbeddingFor('A lighthouse keeper writes a letter.');
       expect(vector).toHaveLength(384);
       expect(vector.every((value) => Number.isFinite(value))).toBe(true);

@@ -8,7 +8,7 @@ const engine = new LocalEngine({
   contextSize: 512,
   parallelSequences: 2,
   queueLimit: 1,
-  threads: 2,
+  threads: 1, // tests run in parallel: never more llama.cpp threads than cores
   useMmap: false,
   defaults: { temperature: 0, topP: 1, maxTokens: 40 },
 });

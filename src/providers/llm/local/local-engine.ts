@@ -30,7 +30,7 @@ export interface LocalEngineOptions {
   readonly parallelSequences: number;
   /** Requests allowed to wait for a free sequence. */
   readonly queueLimit: number;
-  /** CPU threads (0 = library default: one per core). */
+  /** CPU threads (0 = one per core). */
   readonly threads: number;
   /** Map the file instead of reading it into memory. */
   readonly useMmap: boolean;
@@ -185,7 +185,9 @@ export class LocalEngine implements LanguageModel {
       .createContext({
         sequences: this.options.parallelSequences,
         contextSize: this.options.contextSize,
-        ...(this.options.threads > 0 && { threads: this.options.threads }),
+        // 0 means one per core. node-llama-cpp's own default is twice that (llama.maxThreads), and
+        // spinning threads that outnumber the cores slow decoding down badly on small servers.
+        threads: this.options.threads > 0 ? this.options.threads : llama.cpuMathCores,
         batching: { dispatchSchedule: scheduler.dispatchSchedule },
       })
       .catch(async (error: unknown) => {

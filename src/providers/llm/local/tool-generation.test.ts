@@ -27,7 +27,7 @@ const engine = new LocalEngine({
   contextSize: 1024,
   parallelSequences: 1,
   queueLimit: 1,
-  threads: 2,
+  threads: 1, // tests run in parallel: never more llama.cpp threads than cores
   useMmap: false,
   defaults: { temperature: 0, topP: 1, maxTokens: 48 },
   chatWrapper: () => new StoryFunctionsWrapper(),
