@@ -152,6 +152,24 @@ describe('document ingestion', () => {
     expect(found.body.results[0]).toMatchObject({ filename: 'sop.md', metadata: { heading: 'SOP' } });
   });
 
+  it('matches Indonesian words across their derived forms', async () => {
+    const document = await ingest(
+      'sop-cuti.md',
+      '# Prosedur Cuti\n\nKaryawan yang ingin mengajukan cuti tahunan harus mengisi formulir. ' +
+        'Anggaran perjalanan disetujui oleh direktur keuangan.',
+    );
+    for (const query of ['pengajuan cuti', 'persetujuan anggaran', 'Bagaimana cara mengajukan cuti?']) {
+      const found = await search(owner.token, query);
+      expect(
+        found.results.map((r: any) => r.document_id),
+        query,
+      ).toContain(document.id);
+    }
+    // "pengajuan" alone occurs nowhere in the text: the match comes from the shared stem "aju".
+    const stemOnly = await search(owner.token, 'pengajuan');
+    expect(stemOnly.results.map((r: any) => r.document_id)).toEqual([document.id]);
+  });
+
   it('reports keyword-only health and its configuration when no embedding model is set', async () => {
     const health = await t.call('GET', '/api/v1/rag/health', owner.token);
     expect(health.body).toMatchObject({ status: 'degraded', embeddings: { available: false, model: null } });

@@ -5,6 +5,8 @@
  * documents by how many and how rare the matched terms are.
  */
 
+import { stemIndonesian } from './indonesian-stemmer.js';
+
 // Function words of English and Indonesian: they match nearly every chunk and only add noise.
 const STOP_WORDS = new Set(
   // English
@@ -34,9 +36,14 @@ export function queryTerms(query: string): string[] {
   return (content.length > 0 ? content : all).slice(0, MAX_TERMS);
 }
 
-/** An FTS5 MATCH expression for the query, or undefined when it has no searchable terms. */
+/**
+ * An FTS5 MATCH expression for the query, or undefined when it has no searchable terms. Each term
+ * also matches its Indonesian stem (indexed beside Indonesian passages), so "pengajuan" finds
+ * "mengajukan".
+ */
 export function ftsMatchExpression(query: string): string | undefined {
   const terms = queryTerms(query);
   if (terms.length === 0) return undefined;
-  return terms.map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+  const forms = new Set(terms.flatMap((term) => [term, stemIndonesian(term)]));
+  return [...forms].map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
 }

@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { Chunk } from '../documents/chunking/chunker.js';
 import { readableDocumentIds, type AccessScope, type SearchFilters } from './access-scope.js';
+import { indonesianStemsOf } from './indonesian-stemmer.js';
 import { blobToVector, dot, signBits, vectorToBlob } from './vector-codec.js';
 
 /** A keyword hit: chunk and its BM25 score (higher is better). */
@@ -57,7 +58,9 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
           .returning('seq')
           .executeTakeFirstOrThrow();
         const heading = [title, chunk.heading].filter(Boolean).join(' \n ');
-        const body = chunk.tableHeader ? `${chunk.tableHeader}\n${chunk.content}` : chunk.content;
+        const text = chunk.tableHeader ? `${chunk.tableHeader}\n${chunk.content}` : chunk.content;
+        // Indonesian passages also index their word stems (English text gets nothing added).
+        const body = `${text}\n${indonesianStemsOf(`${heading}\n${text}`)}`;
         await sql`INSERT INTO chunk_fts(rowid, title, body) VALUES (${row.seq}, ${heading}, ${body})`.execute(
           trx,
         );
