@@ -210,6 +210,13 @@ export const variables = {
     chunkSize: spec('CHUNK_SIZE', 512, integer(64, 32_768), 'Tokens per document chunk.'),
     chunkOverlap: spec('CHUNK_OVERLAP', 50, integer(0, 8192), 'Tokens shared by neighbouring chunks.'),
     topK: spec('RAG_TOP_K', 5, integer(1, 20), 'Chunks retrieved for an answer by default (at most 20).'),
+    defaultMode: spec(
+      'RAG_DEFAULT_MODE',
+      'off' as 'off' | 'auto' | 'always',
+      oneOf('off', 'auto', 'always'),
+      'Knowledge use in chat when a request names neither rag_mode nor use_rag: off, auto (the model ' +
+        'decides to search) or always.',
+    ),
     similarityThreshold: spec(
       'RAG_SIMILARITY_THRESHOLD',
       0,

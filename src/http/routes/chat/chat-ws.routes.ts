@@ -91,7 +91,7 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
           const input = {
             message: frame.message,
             options: toGenerationOptions(frame),
-            rag: toRagInput(frame),
+            rag: toRagInput(frame, services.config.retrieval.defaultMode),
           };
           let sessionId = frame.session_id;
           for await (const event of services.chat.sendMessage(

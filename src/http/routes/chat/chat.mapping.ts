@@ -21,9 +21,10 @@ export interface KnowledgeSettingsBody {
   workspace_ids?: string[];
 }
 
-/** The turn's knowledge-base use: `rag_mode` wins, `use_rag: true` means always, default off. */
-export function toRagInput(body: KnowledgeSettingsBody) {
-  const mode: RagMode = body.rag_mode ?? (body.use_rag === true ? 'always' : 'off');
+/** The turn's knowledge-base use: `rag_mode` wins, then `use_rag` (true: always, false: off), then the default. */
+export function toRagInput(body: KnowledgeSettingsBody, defaultMode: RagMode) {
+  const fromFlag = body.use_rag === undefined ? undefined : body.use_rag ? 'always' : 'off';
+  const mode: RagMode = body.rag_mode ?? fromFlag ?? defaultMode;
   return { mode, workspaceIds: body.workspace_ids };
 }
 

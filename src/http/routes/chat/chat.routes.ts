@@ -34,7 +34,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       {
         message: withContext(body.message, body.context),
         options: toGenerationOptions(body),
-        rag: toRagInput(body),
+        rag: toRagInput(body, services.config.retrieval.defaultMode),
       },
       signal,
     );
@@ -146,7 +146,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       const input = {
         message: request.body.message,
         options: toGenerationOptions(request.body),
-        rag: toRagInput(request.body),
+        rag: toRagInput(request.body, services.config.retrieval.defaultMode),
       };
       const events = chat.sendMessage(request.principal, request.params.id, input, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
