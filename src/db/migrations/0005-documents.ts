@@ -61,8 +61,10 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // Keyword index: contentless FTS5 keyed by document_chunks.seq (the text lives once, in
   // document_chunks). Porter stemming over unicode61 with diacritics folded; Indonesian and English
   // stop words are dropped from queries in code (search-query.ts).
+  // The document id is kept beside each entry (contentless_unindexed) so the permission filter runs on
+  // the keyword matches without a join into the wide chunk rows.
   await sql`CREATE VIRTUAL TABLE chunk_fts USING fts5(
-    title, body, content='', contentless_delete=1,
+    title, body, document_id UNINDEXED, content='', contentless_delete=1, contentless_unindexed=1,
     tokenize='porter unicode61 remove_diacritics 2')`.execute(db);
 
   // Vectors: float32 for exact rescoring, and a 1-bit quantised copy (dimension/8 bytes) for the
@@ -81,6 +83,18 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     )
     .addColumn('document_id', 'varchar(36)', (column) => column.notNull())
     .addColumn('bits', 'blob', (column) => column.notNull())
+    .execute();
+  // Covering indexes for the two permission-filtered scans: readable documents, and the sign bits of
+  // their chunks (also what deleting a document's vectors looks up).
+  await db.schema
+    .createIndex('documents_access')
+    .on('documents')
+    .columns(['workspace_id', 'status', 'visibility', 'uploaded_by', 'id'])
+    .execute();
+  await db.schema
+    .createIndex('chunk_vector_bits_document')
+    .on('chunk_vector_bits')
+    .columns(['document_id', 'bits'])
     .execute();
 }
 

@@ -3,7 +3,7 @@ import type { Principal } from '../auth/auth.service.js';
 import { scopeOf } from '../documents/documents.service.js';
 import type { EmbeddingSource } from '../documents/ingestion.js';
 import type { SearchFilters } from './access-scope.js';
-import { ftsMatchExpression } from './search-query.js';
+import { matchExpressionOf, PRUNE_FROM_CHUNKS, queryTerms, withoutCommonTerms } from './search-query.js';
 import type { RetrievalIndex } from './sqlite-retrieval-index.js';
 
 /** How candidates are found. */
@@ -54,6 +54,15 @@ export function createRetrievalService(dependencies: {
 }) {
   const { index, embeddings, defaults } = dependencies;
 
+  /** The FTS5 expression for a query; in a large index, without terms most chunks contain. */
+  const keywordMatch = async (query: string) => {
+    const terms = queryTerms(query);
+    if (terms.length <= 2 || (await index.approximateChunkCount()) < PRUNE_FROM_CHUNKS)
+      return matchExpressionOf(terms);
+    const { shares } = await index.termShares(terms);
+    return matchExpressionOf(withoutCommonTerms(terms, shares));
+  };
+
   const search = async (principal: Principal, request: SearchRequest, signal?: AbortSignal) => {
     const topK = Math.min(request.topK ?? defaults.topK, MAX_TOP_K);
     const threshold = request.similarityThreshold ?? defaults.similarityThreshold;
@@ -65,11 +74,15 @@ export function createRetrievalService(dependencies: {
     const filters = { workspaceIds: request.workspaceIds, documentIds: request.documentIds };
     const candidates = Math.max(topK * 4, 40);
 
-    const match = mode === 'vector' ? undefined : ftsMatchExpression(request.query);
+    // The query embedding (a native call off the event loop) runs while SQLite does the keyword pass.
+    const wantsVectors = model !== undefined && mode !== 'keyword' && request.query.trim() !== '';
+    const embedding = wantsVectors ? model.embed([request.query], signal) : undefined;
+    embedding?.catch(() => undefined); // awaited below; keeps an early keyword failure from leaving it unhandled
+    const match = mode === 'vector' ? undefined : await keywordMatch(request.query);
     const keywordHits = match ? await index.keyword(scope, filters, match, candidates) : [];
     let vectorHits: { seq: number; similarity: number }[] = [];
-    if (model && mode !== 'keyword' && request.query.trim() !== '') {
-      const [queryVector] = await model.embed([request.query], signal);
+    if (embedding) {
+      const [queryVector] = await embedding;
       vectorHits = (await index.vector(scope, filters, queryVector!, candidates, candidates * 5)).filter(
         (hit) => hit.similarity >= threshold,
       );

@@ -42,8 +42,27 @@ export function queryTerms(query: string): string[] {
  * "mengajukan".
  */
 export function ftsMatchExpression(query: string): string | undefined {
-  const terms = queryTerms(query);
+  return matchExpressionOf(queryTerms(query));
+}
+
+/** The MATCH expression for terms already chosen (see queryTerms, withoutCommonTerms). */
+export function matchExpressionOf(terms: readonly string[]): string | undefined {
   if (terms.length === 0) return undefined;
   const forms = new Set(terms.flatMap((term) => [term, stemIndonesian(term)]));
   return [...forms].map((term) => `"${term.replaceAll('"', '""')}"`).join(' OR ');
+}
+
+/** Share of chunks above which a term is too common to be worth scoring in a large index. */
+export const COMMON_TERM_SHARE = 0.2;
+/** Below this many chunks every term is scored (search is fast enough without pruning). */
+export const PRUNE_FROM_CHUNKS = 20_000;
+
+/**
+ * Drops terms that occur in more than COMMON_TERM_SHARE of the chunks: FTS5 computes bm25 for every
+ * chunk any OR-ed term matches, and such terms carry little weight (low IDF) while matching half the
+ * index. The two rarest terms are always kept. Measured on SciFact: nDCG@10 −0.003 at a 20 % cut.
+ */
+export function withoutCommonTerms(terms: readonly string[], share: ReadonlyMap<string, number>): string[] {
+  const rarest = [...terms].sort((a, b) => (share.get(a) ?? 0) - (share.get(b) ?? 0)).slice(0, 2);
+  return terms.filter((term) => rarest.includes(term) || (share.get(term) ?? 0) <= COMMON_TERM_SHARE);
 }

@@ -61,9 +61,8 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
         const text = chunk.tableHeader ? `${chunk.tableHeader}\n${chunk.content}` : chunk.content;
         // Indonesian passages also index their word stems (English text gets nothing added).
         const body = `${text}\n${indonesianStemsOf(`${heading}\n${text}`)}`;
-        await sql`INSERT INTO chunk_fts(rowid, title, body) VALUES (${row.seq}, ${heading}, ${body})`.execute(
-          trx,
-        );
+        await sql`INSERT INTO chunk_fts(rowid, title, body, document_id)
+          VALUES (${row.seq}, ${heading}, ${body}, ${documentId})`.execute(trx);
         const vector = vectors?.[position];
         if (vector) await insertVector(trx, row.seq, documentId, vector);
       }
@@ -92,9 +91,9 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
     keyword: async (scope: AccessScope, filters: SearchFilters, match: string, limit: number) => {
       const { rows } = await sql<{ seq: number; score: number }>`
         SELECT chunk_fts.rowid AS seq, bm25(chunk_fts, ${TITLE_WEIGHT}, ${BODY_WEIGHT}) AS score
-        FROM chunk_fts JOIN document_chunks c ON c.seq = chunk_fts.rowid
+        FROM chunk_fts
         WHERE chunk_fts MATCH ${match}
-          AND c.document_id IN (${readableDocumentIds(scope, filters)})
+          AND chunk_fts.document_id IN (${readableDocumentIds(scope, filters)})
         ORDER BY score LIMIT ${limit}`.execute(db);
       return rows.map((row): KeywordHit => ({ seq: row.seq, bm25: -row.score }));
     },
@@ -187,6 +186,36 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
         .where('document_id', '=', documentId)
         .orderBy('chunk_index')
         .execute(),
+
+    /**
+     * For each term, the share of chunks it occurs in (an estimate: total = highest chunk number), and
+     * that total; one statement. Terms are plain letter/digit words (queryTerms), quoted for MATCH.
+     */
+    termShares: async (terms: readonly string[]) => {
+      const counts = terms.map(
+        (term, position) =>
+          sql`(SELECT count(*) FROM chunk_fts WHERE chunk_fts MATCH ${`"${term}"`}) AS ${sql.ref(`t${position}`)}`,
+      );
+      const { rows } = await sql<Record<string, number>>`SELECT
+        (SELECT coalesce(max(seq), 0) FROM document_chunks) AS total, ${sql.join(counts)}`.execute(db);
+      const row = rows[0] ?? {};
+      const total = Number(row.total ?? 0);
+      const shares = new Map(
+        terms.map((term, position) => [term, total > 0 ? Number(row[`t${position}`]) / total : 0]),
+      );
+      return { total, shares };
+    },
+
+    /** Highest chunk number: an upper bound of the chunk count, read from the primary key. */
+    approximateChunkCount: async () =>
+      Number(
+        (
+          await db
+            .selectFrom('document_chunks')
+            .select((eb) => eb.fn.max('seq').as('n'))
+            .executeTakeFirst()
+        )?.n ?? 0,
+      ),
 
     /** Chunk and vector totals, for health and config. */
     totals: async () => {
