@@ -212,7 +212,7 @@ export const variables = {
     topK: spec('RAG_TOP_K', 5, integer(1, 20), 'Chunks retrieved for an answer by default (at most 20).'),
     defaultMode: spec(
       'RAG_DEFAULT_MODE',
-      'off' as 'off' | 'auto' | 'always',
+      'off',
       oneOf('off', 'auto', 'always'),
       'Knowledge use in chat when a request names neither rag_mode nor use_rag: off, auto (the model ' +
         'decides to search) or always.',
