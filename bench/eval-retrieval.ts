@@ -15,14 +15,13 @@ import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { openSqliteDatabase } from '../src/db/database.js';
 import type { Principal } from '../src/modules/auth/auth.service.js';
-import { chunkDocument } from '../src/modules/documents/chunking/chunker.js';
-import { embeddingText } from '../src/modules/documents/ingestion.js';
 import { queryTerms } from '../src/modules/retrieval/search-query.js';
 import { createRetrievalService, type SearchMode } from '../src/modules/retrieval/retrieval.service.js';
 import { createSqliteRetrievalIndex } from '../src/modules/retrieval/sqlite-retrieval-index.js';
 import { createEmbeddingModelFromConfig } from '../src/providers/embeddings/create-embedding-model.js';
 import type { EmbeddingModel } from '../src/providers/embeddings/embedding-model.js';
-import { loadSciFact, ndcgAt, recallAt, type CorpusDocument } from './retrieval/scifact.js';
+import { indexSciFact } from './retrieval/scifact-index.js';
+import { loadSciFact, ndcgAt, recallAt } from './retrieval/scifact.js';
 
 const { values } = parseArgs({
   options: {
@@ -46,71 +45,15 @@ let model: EmbeddingModel | undefined;
 if (values.embeddings) model = await createEmbeddingModelFromConfig(config);
 
 // One workspace, one admin-scope reader: permissions are exercised by the tests, quality here.
-const now = new Date().toISOString();
-await db
-  .insertInto('workspaces')
-  .values({
-    id: 'ws',
-    name: 'scifact',
-    description: null,
-    status: 'active',
-    created_by: null,
-    created_at: now,
-    updated_at: now,
-  })
-  .execute();
 const principal = { user: { id: 'eval', role: 'admin' } } as unknown as Principal;
-
-const documentIdOf = new Map<string, string>();
-let chunkCount = 0;
-const keywordStart = performance.now();
-let embedMs = 0;
-for (const document of data.corpus) {
-  const id = crypto.randomUUID();
-  documentIdOf.set(id, document.id);
-  const extracted = extractedOf(document);
-  const chunks = chunkDocument(extracted, {
-    chunkSize: config.retrieval.chunkSize,
-    overlap: config.retrieval.chunkOverlap,
-  });
-  chunkCount += chunks.length;
-  let vectors: Float32Array[] | undefined;
-  if (model) {
-    const started = performance.now();
-    vectors = await model.embed(chunks.map((chunk) => embeddingText(chunk)));
-    embedMs += performance.now() - started;
-  }
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('documents')
-      .values({
-        id,
-        workspace_id: 'ws',
-        uploaded_by: null,
-        original_filename: `${document.id}.txt`,
-        stored_name: `${id}.txt`,
-        kind: 'text',
-        mime_type: 'text/plain',
-        size_bytes: extracted.text.length,
-        sha256: '',
-        visibility: 'workspace',
-        metadata: '{}',
-        status: 'PROCESSED',
-        error: null,
-        title: document.title,
-        content: extracted.text,
-        page_count: null,
-        chunk_count: chunks.length,
-        embedding_model: model?.id ?? null,
-        uploaded_at: now,
-        processed_at: now,
-        updated_at: now,
-      })
-      .execute();
-    await index.replaceChunks(trx, id, document.title, chunks, vectors);
-  });
-}
-const ingestSeconds = (performance.now() - keywordStart - embedMs) / 1000;
+const indexed = await indexSciFact(db, index, data.corpus, {
+  chunking: { chunkSize: config.retrieval.chunkSize, overlap: config.retrieval.chunkOverlap },
+  model,
+});
+const documentIdOf = indexed.corpusIdOf;
+const chunkCount = indexed.chunks;
+const ingestSeconds = indexed.indexSeconds;
+const embedMs = indexed.embedSeconds * 1000;
 
 const embeddings = { model };
 const retrieval = createRetrievalService({
@@ -229,18 +172,3 @@ const markdown = [
 ];
 writeFileSync(path.join(values.out, 'retrieval.md'), markdown.join('\n'));
 console.log(markdown.join('\n'));
-
-function extractedOf(document: CorpusDocument) {
-  const paragraphs = document.text
-    .split(/\n\s*\n/)
-    .map((part) => part.trim())
-    .filter(Boolean);
-  const blocks = [];
-  let text = '';
-  for (const paragraph of paragraphs) {
-    if (text) text += '\n\n';
-    blocks.push({ type: 'paragraph' as const, start: text.length, end: text.length + paragraph.length });
-    text += paragraph;
-  }
-  return { text, blocks, title: document.title };
-}

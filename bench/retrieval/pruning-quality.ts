@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { openSqliteDatabase } from '../../src/db/database.js';
-import { chunkDocument } from '../../src/modules/documents/chunking/chunker.js';
 import type { AccessScope } from '../../src/modules/retrieval/access-scope.js';
 import { ftsMatchExpression } from '../../src/modules/retrieval/search-query.js';
 import {
@@ -15,6 +14,7 @@ import {
   type KeywordHit,
 } from '../../src/modules/retrieval/sqlite-retrieval-index.js';
 import { ndcgAt, recallAt, type SciFact } from './scifact.js';
+import { indexSciFact } from './scifact-index.js';
 import { createVariants } from './variants.js';
 
 /** Quality of one keyword ranking over the SciFact train queries. */
@@ -33,65 +33,7 @@ export async function pruningQuality(
   const database = await openSqliteDatabase(path.join(dir, 'scifact.db'));
   const { db } = database;
   const index = createSqliteRetrievalIndex(db);
-  const now = new Date().toISOString();
-  await db
-    .insertInto('workspaces')
-    .values({
-      id: 'ws',
-      name: 'scifact',
-      description: null,
-      status: 'active',
-      created_by: null,
-      created_at: now,
-      updated_at: now,
-    })
-    .execute();
-  const corpusIdOf = new Map<string, string>();
-  await db.transaction().execute(async (trx) => {
-    for (const document of data.corpus) {
-      const id = crypto.randomUUID();
-      corpusIdOf.set(id, document.id);
-      const paragraphs = document.text
-        .split(/\n\s*\n/)
-        .map((part) => part.trim())
-        .filter(Boolean);
-      const blocks = [];
-      let text = '';
-      for (const paragraph of paragraphs) {
-        if (text) text += '\n\n';
-        blocks.push({ type: 'paragraph' as const, start: text.length, end: text.length + paragraph.length });
-        text += paragraph;
-      }
-      const chunks = chunkDocument({ text, blocks, title: document.title }, chunking);
-      await trx
-        .insertInto('documents')
-        .values({
-          id,
-          workspace_id: 'ws',
-          uploaded_by: null,
-          original_filename: `${document.id}.txt`,
-          stored_name: `${id}.txt`,
-          kind: 'text',
-          mime_type: 'text/plain',
-          size_bytes: text.length,
-          sha256: '',
-          visibility: 'workspace',
-          metadata: '{}',
-          status: 'PROCESSED',
-          error: null,
-          title: document.title,
-          content: text,
-          page_count: null,
-          chunk_count: chunks.length,
-          embedding_model: null,
-          uploaded_at: now,
-          processed_at: now,
-          updated_at: now,
-        })
-        .execute();
-      await index.replaceChunks(trx, id, document.title, chunks);
-    }
-  });
+  const { corpusIdOf } = await indexSciFact(db, index, data.corpus, { chunking });
 
   // As eval-retrieval.ts: the service's keyword list for topK 20 (80 candidates), first 20 chunks,
   // first hit of each document.
