@@ -10,9 +10,13 @@ export function cliConfig(): Config {
 /** Runs `work` with services started (model not loaded unless asked), then closes them. */
 export async function withRuntime<T>(
   work: (runtime: Runtime) => Promise<T>,
-  options: { loadModel?: boolean } = {},
+  options: { loadModel?: boolean; log?: (message: string) => void } = {},
 ): Promise<T> {
-  const runtime = await startRuntime(cliConfig(), { loadModel: options.loadModel ?? false });
+  // Background jobs run only with the model (serve); other commands drain what they need themselves.
+  const runtime = await startRuntime(cliConfig(), {
+    loadModel: options.loadModel ?? false,
+    log: options.log,
+  });
   const notice = adminNotice(runtime.admin);
   if (notice) process.stderr.write(notice);
   try {

@@ -3,12 +3,12 @@
  * the workspace it names, and usage errors that end with exit code 2 (1 stays for failed work).
  */
 import type { CommanderError } from 'commander';
-import { adminNotice, startRuntime, type Runtime } from '../../bootstrap.js';
+import type { Runtime } from '../../bootstrap.js';
 import type { Principal } from '../../modules/auth/auth.service.js';
 import { toPublicUser } from '../../modules/users/users.service.js';
 import type { Services } from '../../services.js';
 import { AppError } from '../../shared/errors.js';
-import { cliConfig } from '../cli-runtime.js';
+import { withRuntime } from '../cli-runtime.js';
 
 /** A mistake in how the command was called (unknown user or workspace, bad value): exit code 2. */
 export class UsageError extends Error {}
@@ -35,18 +35,7 @@ export function withUsageErrors<A extends unknown[]>(
 
 /** Runs `work` with services and the embedding model (when configured) but no chat model or worker loop. */
 export async function withKnowledgeRuntime<T>(work: (runtime: Runtime) => Promise<T>): Promise<T> {
-  const runtime = await startRuntime(cliConfig(), {
-    loadModel: false,
-    background: false,
-    log: (message) => process.stderr.write(`warning: ${message}\n`),
-  });
-  const notice = adminNotice(runtime.admin);
-  if (notice) process.stderr.write(notice);
-  try {
-    return await work(runtime);
-  } finally {
-    await runtime.close();
-  }
+  return withRuntime(work, { log: (message) => process.stderr.write(`warning: ${message}\n`) });
 }
 
 /** The user named by `--as` (username or e-mail), or the first active admin; disabled accounts are refused. */

@@ -4,22 +4,14 @@ import type {
   Generation,
   GenerationOptions,
   LanguageModel,
-  ToolDefinition,
   Usage,
 } from '../../providers/llm/language-model.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
 import type { RetrievalService, SearchResult } from '../retrieval/retrieval.service.js';
 import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
-import {
-  citedIndices,
-  formatExcerpts,
-  RAG_RULES,
-  SEARCH_TOOL,
-  sourcesOf,
-  withDocuments,
-  type RagMode,
-} from './rag-context.js';
+import { createChatKnowledge, markCited } from './chat-knowledge.js';
+import { RAG_RULES, withDocuments, type RagMode } from './rag-context.js';
 import type { ConversationRepository, ConversationRow, MessageRow } from './conversation.repository.js';
 
 /** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
@@ -53,7 +45,8 @@ export function createChatService(dependencies: {
   clock: () => Date;
   retrieval?: Pick<RetrievalService, 'search'>;
 }) {
-  const { conversations, prompts, model, clock, retrieval } = dependencies;
+  const { conversations, prompts, model, clock } = dependencies;
+  const knowledge = createChatKnowledge({ model, retrieval: dependencies.retrieval });
   const nowIso = () => clock().toISOString();
 
   const requireOwned = async (principal: Principal, id: string): Promise<ConversationRow> => {
@@ -113,9 +106,8 @@ export function createChatService(dependencies: {
     const existing = conversationId === undefined ? undefined : await requireOwned(principal, conversationId);
     const conversation = existing ?? (await draftSession(principal, {}));
     const rows = existing ? await conversations.messages(existing.id) : [];
-    const { results: retrieved, events: ragEvents } = await retrieve(principal, input, signal);
-    const tool =
-      input.rag?.mode === 'auto' && retrieval ? searchTool(principal, input, retrieved) : undefined;
+    const { results: retrieved, events: ragEvents } = await knowledge.retrieve(principal, input, signal);
+    const tool = knowledge.toolFor(principal, input, retrieved);
     const messages = [
       ...history(conversation, rows, retrieved.length > 0 || tool ? RAG_RULES : undefined),
       { role: 'user' as const, content: withDocuments(input.message, retrieved) },
@@ -139,64 +131,6 @@ export function createChatService(dependencies: {
       generation.release();
     }
   }
-
-  /** Knowledge-base excerpts for a turn (mode `always`), and the rag_search events that report it. */
-  const retrieve = async (principal: Principal, input: TurnInput, signal?: AbortSignal) => {
-    const none = { results: [] as SearchResult[], events: [] as ChatEvent[] };
-    if (!retrieval || input.rag?.mode !== 'always') return none;
-    const query = input.message;
-    const found = await retrieval.search(principal, { query, workspaceIds: input.rag.workspaceIds }, signal);
-    const results = await withinBudget(found.results, input.message);
-    const events: ChatEvent[] = [
-      { type: 'rag-search', query, status: 'searching' },
-      { type: 'rag-search', query, status: 'completed', resultsCount: results.length },
-    ];
-    return { results, events };
-  };
-
-  /**
-   * Mode `auto`: the model decides whether to search. Each call's excerpts are numbered after the
-   * ones it already has, and collected into `sources` (the array is filled while the model runs).
-   */
-  const searchTool = (principal: Principal, input: TurnInput, sources: SearchResult[]): ToolDefinition => ({
-    ...SEARCH_TOOL,
-    execute: async (args, signal) => {
-      const asked = (args as { query?: unknown }).query;
-      const query =
-        typeof asked === 'string' && asked.trim() !== '' ? asked.trim().slice(0, 1000) : input.message;
-      const found = await retrieval!.search(
-        principal,
-        { query, workspaceIds: input.rag?.workspaceIds },
-        signal,
-      );
-      const fresh = found.results.filter(
-        (result) => !sources.some((known) => known.chunk_id === result.chunk_id),
-      );
-      const kept = await withinBudget(fresh, input.message, 3);
-      const firstIndex = sources.length + 1;
-      sources.push(...kept);
-      return kept.length > 0 ? formatExcerpts(kept, firstIndex) : 'No matching documents were found.';
-    },
-  });
-
-  /**
-   * The best-ranked excerpts that fit in half the context window beside the question, so history
-   * and the answer keep room; lower-ranked ones are dropped whole, never cut mid-text.
-   */
-  const withinBudget = async (results: readonly SearchResult[], message: string, share = 2) => {
-    const status = model.status();
-    if (!status.loaded || !status.model) return [...results];
-    let room =
-      Math.floor(status.model.contextSize / share) - (await model.countTokens(`${RAG_RULES}\n${message}`));
-    const kept: SearchResult[] = [];
-    for (const result of results) {
-      const cost = (await model.countTokens(result.content)) + 24; // fence and source line
-      if (cost > room) break;
-      room -= cost;
-      kept.push(result);
-    }
-    return kept;
-  };
 
   async function* answer(
     conversation: ConversationRow,
@@ -314,12 +248,6 @@ function newMessage(conversationId: string, role: 'user' | 'assistant', content:
     sources: null,
     created_at: createdAt,
   };
-}
-
-/** Sources numbered as the model saw them, each marked whether the answer cited it with [n]. */
-function markCited(retrieved: readonly SearchResult[], answer: string) {
-  const cited = new Set(citedIndices(answer, retrieved.length));
-  return sourcesOf(retrieved).map((source) => ({ ...source, cited: cited.has(source.index) }));
 }
 
 function titleFrom(message: string): string {
