@@ -1,8 +1,10 @@
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makePdfDecompressionBomb, makePdfObjectLoop, makeZipBombDocx } from '../helpers/documents.js';
 import { readSse } from '../helpers/sse.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { uploadFile, waitForDocument } from '../helpers/upload.js';
+import { multipartBody, uploadFile, waitForDocument } from '../helpers/upload.js';
 
 let t: TestApp;
 let alice: { id: string; token: string }; // member of Finance only
@@ -111,9 +113,18 @@ describe('cross-workspace isolation', () => {
     expect((await t.call('GET', `/api/v1/files/${privateDoc.body.id}`, bob.token)).status).toBe(404);
   });
 
-  it('lets readers search but not upload', async () => {
+  it('lets readers search but not upload, whether the workspace field comes before or after the file', async () => {
     const refused = await uploadFile(t, bob.token, 'x.txt', 'text', { workspace_id: finance });
     expect(refused.status).toBe(403);
+    const late = await multipartBody({ name: 'y.txt', content: 'text' }, { workspace_id: finance }, true);
+    const refusedLate = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/files',
+      headers: { authorization: `Bearer ${bob.token}`, 'content-type': late.contentType },
+      payload: late.body,
+    });
+    expect(refusedLate.statusCode).toBe(403);
+    expect(readdirSync(path.join(t.dataDir, 'files', '.incoming'))).toEqual([]);
   });
 });
 

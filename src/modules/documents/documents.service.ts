@@ -185,6 +185,13 @@ export function createDocumentsService(dependencies: {
         throw error;
       }
     },
+    /**
+     * Refuses early (before the file is streamed) when the caller may not add documents to the named
+     * workspace; the same check runs again in accept().
+     */
+    checkCanUpload: async (principal: Principal, workspaceId: string) => {
+      await targetWorkspace(principal, workspaceId);
+    },
     /** One page of the documents the caller may read. */
     list: async (
       principal: Principal,

@@ -47,6 +47,14 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
             part.file.resume();
             throw errors.validation('Send exactly one file, in the "file" field', 'file');
           }
+          // Fields sent before the file let a refusal happen before anything is written to disk.
+          const workspaceId = fields.workspace_id?.trim();
+          if (workspaceId) {
+            await documents.checkCanUpload(request.principal, workspaceId).catch((error: unknown) => {
+              part.file.resume();
+              throw error;
+            });
+          }
           received = { file: await files.receive(part.file, maxBytes), filename: part.filename };
         } else if (typeof part.value === 'string') {
           fields[part.fieldname] = part.value;
