@@ -11,7 +11,7 @@ import {
   type SearchFilters,
 } from '../../src/modules/retrieval/access-scope.js';
 import type { KeywordHit, RetrievalIndex } from '../../src/modules/retrieval/sqlite-retrieval-index.js';
-import { blobToVector, dot, signBits } from '../../src/modules/retrieval/vector-codec.js';
+import { signBits } from '../../src/modules/retrieval/vector-codec.js';
 
 /** The same BM25 column weights as the product. */
 const TITLE_WEIGHT = 2.5;
@@ -105,26 +105,12 @@ export function createVariants(db: Kysely<Database>, index: RetrievalIndex) {
         WHERE k.id IN (${readableDocumentIds(scope, filters)}))
       ORDER BY vec_distance_hamming(vec_bit(b.bits), vec_bit(${signBits(query)}))
       LIMIT ${Math.max(candidates, limit)}`.execute(db);
-    return rescore(db, rows, query, limit);
+    return index.rescore(
+      rows.map((row) => row.seq),
+      query,
+      limit,
+    );
   };
 
   return { ftsFirstKeyword, prunedMatch, integerKeyVector };
-}
-
-/** Exact cosine of the coarse candidates (the product's second step), best first. */
-async function rescore(db: Kysely<Database>, coarse: { seq: number }[], query: Float32Array, limit: number) {
-  if (coarse.length === 0) return [];
-  const rows = await db
-    .selectFrom('chunk_vectors')
-    .select(['chunk_seq', 'embedding'])
-    .where(
-      'chunk_seq',
-      'in',
-      coarse.map((row) => row.seq),
-    )
-    .execute();
-  return rows
-    .map((row) => ({ seq: row.chunk_seq, similarity: dot(query, blobToVector(row.embedding)) }))
-    .sort((a, b) => b.similarity - a.similarity)
-    .slice(0, limit);
 }

@@ -26,7 +26,23 @@ const BODY_WEIGHT = 1.0;
  * restricts candidates with `document_id IN (readable documents)` inside the same statement.
  */
 export function createSqliteRetrievalIndex(db: Kysely<Database>) {
+  /** Exact cosine similarity of the given chunks' float vectors to the query, best first. */
+  const rescore = async (seqs: readonly number[], query: Float32Array, limit: number) => {
+    if (seqs.length === 0) return [];
+    const rows = await db
+      .selectFrom('chunk_vectors')
+      .select(['chunk_seq', 'embedding'])
+      .where('chunk_seq', 'in', [...seqs])
+      .execute();
+    return rows
+      .map((row): VectorHit => ({ seq: row.chunk_seq, similarity: dot(query, blobToVector(row.embedding)) }))
+      .sort((a, b) => b.similarity - a.similarity)
+      .slice(0, limit);
+  };
+
   return {
+    /** Exact cosine rescoring of given chunks (the second step of `vector`). */
+    rescore,
     /**
      * Replaces a document's chunks and their index entries inside the caller's transaction, so a
      * crash leaves either the old complete set or the new one, never a mix.
@@ -114,23 +130,11 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
         WHERE b.document_id IN (${readableDocumentIds(scope, filters)})
         ORDER BY vec_distance_hamming(vec_bit(b.bits), vec_bit(${signBits(query)}))
         LIMIT ${Math.max(candidates, limit)}`.execute(db);
-      if (coarse.length === 0) return [];
-      const exact = await db
-        .selectFrom('chunk_vectors')
-        .select(['chunk_seq', 'embedding'])
-        .where(
-          'chunk_seq',
-          'in',
-          coarse.map((row) => row.seq),
-        )
-        .execute();
-      return exact
-        .map((row): VectorHit => ({
-          seq: row.chunk_seq,
-          similarity: dot(query, blobToVector(row.embedding)),
-        }))
-        .sort((a, b) => b.similarity - a.similarity)
-        .slice(0, limit);
+      return rescore(
+        coarse.map((row) => row.seq),
+        query,
+        limit,
+      );
     },
 
     /** Exact (brute-force float) nearest chunks, for measuring the quantised search's recall. */

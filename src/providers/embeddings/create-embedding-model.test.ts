@@ -6,8 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { storiesModel } from '../../../test/helpers/shared-models.js';
 import { loadConfig } from '../../config/config.js';
-import { AppError } from '../../shared/errors.js';
 import { createEmbeddingModelFromConfig, describeEmbeddingSetting } from './create-embedding-model.js';
+import { appErrorOf } from '../../../test/helpers/errors.js';
 
 let modelsDir: string;
 let server: Server;
@@ -44,14 +44,7 @@ afterAll(async () => {
 
 const config = (env: Record<string, string>) => loadConfig({ MODELS_DIR: modelsDir, ...env });
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = appErrorOf;
 
 describe('createEmbeddingModelFromConfig', () => {
   it('returns undefined when EMBEDDINGS_MODEL is unset', async () => {

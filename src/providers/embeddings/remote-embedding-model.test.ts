@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
 import { createRemoteEmbeddingModel, embeddingsUrl } from './remote-embedding-model.js';
+import { appErrorOf } from '../../../test/helpers/errors.js';
 
 const API_KEY = 'sk-test-0123456789abcdef5678';
 const DIMENSIONS = 8;
@@ -92,14 +93,7 @@ const create = (extra: Partial<Parameters<typeof createRemoteEmbeddingModel>[0]>
 
 const norm = (vector: Float32Array) => Math.sqrt(vector.reduce((sum, value) => sum + value * value, 0));
 
-async function failure(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AppError);
-  return error as AppError;
-}
+const failure = appErrorOf;
 
 describe('remote embedding model against an OpenAI-compatible server', () => {
   it('probes the dimension at creation and sends model, float encoding and the bearer key', async () => {
