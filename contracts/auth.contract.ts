@@ -11,14 +11,18 @@ export const LoginBody = Type.Object({
 /** Tokens issued by login, refresh, registration and password change. */
 export const TokenResponse = Type.Object({
   access_token: Type.String(),
-  refresh_token: Type.String(),
+  refresh_token: Type.Optional(
+    Type.String({ description: 'Absent when the caller asked for it in the httpOnly cookie instead' }),
+  ),
   token_type: Type.Literal('Bearer'),
   expires_in: Type.Integer({ description: 'Access token lifetime in seconds' }),
   user: User,
 });
 
-/** Exchange a refresh token for a new pair. */
-export const RefreshBody = Type.Object({ refresh_token: Type.String({ minLength: 1, maxLength: 512 }) });
+/** Exchange a refresh token for a new pair (the web app sends none: its token is in the cookie). */
+export const RefreshBody = Type.Object({
+  refresh_token: Type.Optional(Type.String({ minLength: 1, maxLength: 512 })),
+});
 
 /** Change one's own password. */
 export const ChangePasswordBody = Type.Object({

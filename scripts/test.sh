@@ -16,9 +16,18 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund
 fi
 
-echo "== typecheck"; npx tsc --noEmit
+echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit
 echo "== lint"; npx eslint .
 echo "== format"; npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
+
+# The browser tests drive Debian's Chromium against the built web app.
+if ! command -v chromium > /dev/null; then
+  echo "== installing Debian's chromium for the browser tests"
+  if [ "$(id -u)" = 0 ]; then sudo_cmd=""; else sudo_cmd="sudo"; fi
+  $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null ||
+    { $sudo_cmd apt-get update > /dev/null && $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null; }
+fi
+echo "== build web app"; npx vite build --config web/vite.config.ts --logLevel warn
 
 echo "== tests"
 report="$(mktemp -d)/vitest.json"

@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -7,6 +8,8 @@ import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
 import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { webAppPlugin } from './http/plugins/web-app.plugin.js';
+import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { chatWebSocketRoutes } from './http/routes/chat/chat-ws.routes.js';
 import { chatRoutes } from './http/routes/chat/chat.routes.js';
@@ -33,6 +36,8 @@ const ALIASES: Record<string, string> = {
 export interface BuildAppOptions {
   /** Logger: true for pino at the configured level, false in tests. */
   readonly logger?: boolean;
+  /** Folder of the built web app; default `<package root>/dist/web`. */
+  readonly webRoot?: string;
 }
 
 /** Builds the Fastify app with every plugin and route. It never listens: main.ts does, tests use inject(). */
@@ -92,6 +97,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       headerPairs: 100,
     },
   });
+  await app.register(cookie);
   await app.register(authPlugin, { auth: services.auth });
 
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -107,8 +113,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       await api.register(workspacesRoutes, { prefix: '/workspaces', services });
       await api.register(filesRoutes, { prefix: '/files', services });
       await api.register(ragRoutes, { prefix: '/rag', services });
+      await api.register(adminRoutes, { prefix: '/admin', services });
     },
     { prefix: '/api/v1' },
   );
+  await app.register(webAppPlugin, { root: options.webRoot });
   return app;
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import {
   ApiKey,
@@ -14,6 +15,12 @@ import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/commo
 import { User } from '../../../../contracts/users.contract.js';
 import type { Services } from '../../../services.js';
 import { errors } from '../../../shared/errors.js';
+import {
+  clearRefreshCookie,
+  deliverTokens,
+  refreshTokenFromCookie,
+  TOKEN_TRANSPORT_HEADER,
+} from '../../refresh-cookie.js';
 
 const tags = ['auth'];
 const pending = { allowPendingPasswordChange: true };
@@ -21,6 +28,16 @@ const pending = { allowPendingPasswordChange: true };
 /** /api/v1/auth: login, refresh, logout, me, password, registration, API keys. */
 export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { auth, users, config } = services;
+  const deliver = <T extends { refresh_token?: string }>(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    tokens: T,
+  ) => deliverTokens(request, reply, tokens, config.auth.sessionHours);
+  const transportHeader = Type.Object({
+    [TOKEN_TRANSPORT_HEADER]: Type.Optional(
+      Type.Literal('cookie', { description: 'Put the refresh token in an httpOnly cookie (the web app)' }),
+    ),
+  });
   const client = (request: { ip: string; headers: Record<string, unknown> }) => ({
     ip: request.ip,
     userAgent: typeof request.headers['user-agent'] === 'string' ? request.headers['user-agent'] : undefined,
@@ -33,13 +50,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       schema: {
         tags,
         body: LoginBody,
+        headers: transportHeader,
         response: { 200: TokenResponse, 400: ErrorResponse, 401: ErrorResponse, 429: ErrorResponse },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const login = request.body.email ?? request.body.username;
       if (!login) throw errors.validation('email or username is required', 'email');
-      return auth.login(login, request.body.password, client(request));
+      return deliver(request, reply, await auth.login(login, request.body.password, client(request)));
     },
   );
 
@@ -47,9 +65,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/refresh',
     {
       config: { public: true },
-      schema: { tags, body: RefreshBody, response: { 200: TokenResponse, 401: ErrorResponse } },
+      schema: {
+        tags,
+        body: RefreshBody,
+        headers: transportHeader,
+        response: { 200: TokenResponse, 400: ErrorResponse, 401: ErrorResponse },
+      },
     },
-    async (request) => auth.refresh(request.body.refresh_token),
+    async (request, reply) => {
+      const token = request.body.refresh_token ?? refreshTokenFromCookie(request);
+      if (!token) throw errors.unauthorized('No refresh token: send refresh_token or sign in again');
+      try {
+        return deliver(request, reply, await auth.refresh(token));
+      } catch (error) {
+        clearRefreshCookie(request, reply);
+        throw error;
+      }
+    },
   );
 
   app.post(
@@ -70,6 +102,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     { config: pending, schema: { tags, response: { 204: Type.Null(), ...authErrors } } },
     async (request, reply) => {
       await auth.logout(request.principal);
+      clearRefreshCookie(request, reply);
       return reply.status(204).send(null);
     },
   );
@@ -84,14 +117,23 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/password',
     {
       config: pending,
-      schema: { tags, body: ChangePasswordBody, response: { 200: TokenResponse, ...authErrors } },
+      schema: {
+        tags,
+        body: ChangePasswordBody,
+        headers: transportHeader,
+        response: { 200: TokenResponse, ...authErrors },
+      },
     },
-    async (request) =>
-      auth.changePassword(
-        request.principal,
-        request.body.current_password,
-        request.body.new_password,
-        client(request),
+    async (request, reply) =>
+      deliver(
+        request,
+        reply,
+        await auth.changePassword(
+          request.principal,
+          request.body.current_password,
+          request.body.new_password,
+          client(request),
+        ),
       ),
   );
 

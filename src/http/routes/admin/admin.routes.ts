@@ -1,0 +1,88 @@
+import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { AdminStats, StatsQuery } from '../../../../contracts/admin.contract.js';
+import { authErrors } from '../../../../contracts/common.contract.js';
+import { createUsageStatsRepository } from '../../../modules/stats/usage-stats.repository.js';
+import type { Services } from '../../../services.js';
+
+const tags = ['admin'];
+const staff = { roles: ['admin', 'manager'] as const };
+
+/** /api/v1/admin: the admin dashboard (admins and managers). */
+export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
+  const stats = createUsageStatsRepository(services.database.db);
+
+  app.get(
+    '/stats',
+    {
+      config: staff,
+      schema: { tags, querystring: StatsQuery, response: { 200: AdminStats, ...authErrors } },
+    },
+    async (request): Promise<AdminStats> => {
+      const hours = request.query.hours;
+      const now = services.clock();
+      const usage = await stats.hourlyUsage(now, hours);
+      const [latency, counts] = await Promise.all([stats.latencyPercentiles(usage[0]!.hour), stats.counts()]);
+      const sum = (key: 'requests' | 'errors' | 'prompt_tokens' | 'completion_tokens') =>
+        usage.reduce((total, bucket) => total + bucket[key], 0);
+      return {
+        window_hours: hours,
+        generated_at: now.toISOString(),
+        usage,
+        totals: {
+          requests: sum('requests'),
+          errors: sum('errors'),
+          prompt_tokens: sum('prompt_tokens'),
+          completion_tokens: sum('completion_tokens'),
+          ...counts,
+        },
+        ...latency,
+        cache: { enabled: false, hit_rate: null },
+        system: systemFigures(services, now),
+        model: modelFigures(services),
+      };
+    },
+  );
+};
+
+/** Host and process figures: CPU, load, memory and uptime. */
+function systemFigures(services: Services, now: Date): AdminStats['system'] {
+  const uptimeMs = Math.max(0, now.getTime() - services.startedAt.getTime());
+  const cpu = process.cpuUsage();
+  const memory = process.memoryUsage();
+  const processors = cpus();
+  // cpuUsage() counts from process start, so divide by the process's own uptime.
+  const processUptimeUs = process.uptime() * 1e6;
+  return {
+    uptime_seconds: Math.floor(uptimeMs / 1000),
+    cpu_cores: processors.length,
+    cpu_model: processors[0]?.model ?? 'unknown',
+    load_average: loadavg(),
+    process_cpu_percent: processUptimeUs > 0 ? round2(((cpu.user + cpu.system) / processUptimeUs) * 100) : 0,
+    rss_bytes: memory.rss,
+    heap_used_bytes: memory.heapUsed,
+    system_total_bytes: totalmem(),
+    system_free_bytes: freemem(),
+  };
+}
+
+/** The loaded chat model, as /health reports it. */
+function modelFigures(services: Services): AdminStats['model'] {
+  const engine = services.engine.status();
+  return engine.model
+    ? {
+        id: engine.model.id,
+        loaded: engine.loaded,
+        architecture: engine.model.architecture ?? null,
+        context_size: engine.model.contextSize,
+        parallel_sequences: engine.model.parallelSequences,
+        active_sequences: engine.activeSequences,
+        queued_requests: engine.queuedRequests,
+      }
+    : null;
+}
+
+/** Rounds to two decimals. */
+function round2(value: number): number {
+  return Math.round(value * 100) / 100;
+}

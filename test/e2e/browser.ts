@@ -1,0 +1,76 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+/** Where screenshots land (a CI artifact folder, ignored by git). */
+export const ARTIFACTS = path.resolve('artifacts/screenshots');
+
+/** Debian's Chromium, headless, with the background services that would call out switched off. */
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
+  });
+}
+
+/** What a page did that a test may assert on: console errors, uncaught errors, every request. */
+export interface PageWatch {
+  readonly consoleErrors: string[];
+  readonly pageErrors: string[];
+  readonly requests: string[];
+  /** Requests to any host other than the app's own. */
+  outsideRequests(): string[];
+}
+
+/** A fresh browser profile (no cookies) with a page on the app, watched. */
+export async function openApp(
+  browser: Browser,
+  baseUrl: string,
+  options: { locale?: string; viewport?: { width: number; height: number } } = {},
+): Promise<{ context: BrowserContext; page: Page; watch: PageWatch }> {
+  const context = await browser.newContext({
+    baseURL: baseUrl,
+    locale: options.locale ?? 'en-US',
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+  });
+  const page = await context.newPage();
+  const origin = new URL(baseUrl).origin;
+  const watch: PageWatch = {
+    consoleErrors: [],
+    pageErrors: [],
+    requests: [],
+    outsideRequests: () =>
+      watch.requests.filter((url) => !url.startsWith(origin) && !url.startsWith('data:')),
+  };
+  page.on('console', (message) => {
+    if (message.type() === 'error') watch.consoleErrors.push(message.text());
+  });
+  page.on('pageerror', (error) => watch.pageErrors.push(error.message));
+  context.on('request', (request) => watch.requests.push(request.url()));
+  return { context, page, watch };
+}
+
+/** Signs in through the login form. */
+export async function signIn(page: Page, login: string, password: string): Promise<void> {
+  await page.getByLabel(/username|nama pengguna/i).fill(login);
+  await page.getByLabel(/^(password|kata sandi)$/i).fill(password);
+  await page.getByRole('button', { name: /^(sign in|masuk)$/i }).click();
+}
+
+/** Saves a full-page screenshot as a test artifact and returns its path. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const file = path.join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  return file;
+}

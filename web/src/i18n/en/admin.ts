@@ -1,0 +1,2 @@
+/** Strings of the admin screens (English, the reference set of keys). */
+export const admin = {};

@@ -1,0 +1,2 @@
+/** Strings of the documents screens (English, the reference set of keys). */
+export const documents = {};

@@ -1,0 +1,2 @@
+/** Strings of the settings screens (English, the reference set of keys). */
+export const settings = {};

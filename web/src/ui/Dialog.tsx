@@ -1,0 +1,40 @@
+import { useEffect, useId, useRef, type ReactNode } from 'react';
+
+/**
+ * A modal dialog on the native <dialog> element: focus is trapped and restored by the browser, Escape
+ * closes it (unless `dismissable` is false).
+ */
+export function Dialog(props: {
+  open: boolean;
+  title: string;
+  onClose?: () => void;
+  dismissable?: boolean;
+  children: ReactNode;
+  className?: string;
+}) {
+  const { open, title, onClose, dismissable = true, children, className } = props;
+  const ref = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  useEffect(() => {
+    const dialog = ref.current;
+    if (!dialog) return;
+    if (open && !dialog.open) dialog.showModal();
+    if (!open && dialog.open) dialog.close();
+  }, [open]);
+  return (
+    <dialog
+      ref={ref}
+      className={`dialog ${className ?? ''}`}
+      aria-labelledby={titleId}
+      onCancel={(event) => {
+        event.preventDefault();
+        if (dismissable) onClose?.();
+      }}
+    >
+      <h2 id={titleId} className="dialog-title">
+        {title}
+      </h2>
+      {open && children}
+    </dialog>
+  );
+}

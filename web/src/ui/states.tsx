@@ -1,0 +1,54 @@
+import type { ReactNode } from 'react';
+import { ApiError } from '../api/client';
+import { useT } from '../i18n/i18n';
+
+/** A spinner with a text for screen readers. */
+export function Loading({ label }: { label?: string }) {
+  const t = useT();
+  return (
+    <div className="state state-loading" role="status" aria-live="polite">
+      <span className="spinner" aria-hidden="true" />
+      <span>{label ?? t('common.loading')}</span>
+    </div>
+  );
+}
+
+/** An error with the server's message and a retry button. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const t = useT();
+  const message =
+    error instanceof ApiError
+      ? error.message
+      : error instanceof TypeError
+        ? t('common.offline')
+        : error instanceof Error
+          ? error.message
+          : String(error);
+  return (
+    <div className="state state-error" role="alert">
+      <p>{t('common.error', { message })}</p>
+      {onRetry && (
+        <button type="button" className="button" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      )}
+    </div>
+  );
+}
+
+/** What a list shows when it has nothing yet, with an optional action. */
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <div className="state state-empty">
+      <p className="state-title">{title}</p>
+      {children}
+    </div>
+  );
+}
+
+/** Plain-language message for an error (the server's message when it sent one). */
+export function errorMessage(error: unknown): string {
+  if (error instanceof ApiError) return error.message;
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
