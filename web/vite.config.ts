@@ -6,10 +6,11 @@ import react from '@vitejs/plugin-react';
 import { defineConfig, type Plugin } from 'vite';
 
 const root = fileURLToPath(new URL('.', import.meta.url));
-const outDir = fileURLToPath(new URL('../dist/web', import.meta.url));
+const defaultOutDir = fileURLToPath(new URL('../dist/web', import.meta.url));
 
 /** Writes .br and .gz beside every text asset so the server sends them precompressed. */
 function precompress(): Plugin {
+  let outDir = defaultOutDir;
   const walk = (folder: string): string[] =>
     readdirSync(folder).flatMap((name) => {
       const path = join(folder, name);
@@ -18,6 +19,9 @@ function precompress(): Plugin {
   return {
     name: 'privatestack-precompress',
     apply: 'build',
+    configResolved(config) {
+      outDir = config.build.outDir;
+    },
     closeBundle() {
       for (const file of walk(outDir)) {
         if (!/\.(js|css|html|svg|webmanifest|json)$/.test(file)) continue;
@@ -35,7 +39,7 @@ export default defineConfig({
   base: '/',
   plugins: [react(), precompress()],
   build: {
-    outDir,
+    outDir: defaultOutDir,
     emptyOutDir: true,
     target: 'es2022',
     modulePreload: { polyfill: false },

@@ -60,7 +60,11 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
     ...options.env,
   });
   const runtime = await startRuntime(config);
-  const app = await buildApp(runtime.services, { logger: false });
+  const app = await buildApp(runtime.services, {
+    logger: false,
+    // A helper session may build the web app into its own folder (E2E_WEB_ROOT) to test in parallel.
+    ...(process.env.E2E_WEB_ROOT && { webRoot: process.env.E2E_WEB_ROOT }),
+  });
   const url = options.listen ? await app.listen({ host: '127.0.0.1', port: 0 }) : '';
   let admin: string | undefined;
 

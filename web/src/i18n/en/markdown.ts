@@ -1,0 +1,2 @@
+/** Strings of the markdown renderer (English, the reference set of keys). */
+export const markdown = {};
