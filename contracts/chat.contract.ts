@@ -82,6 +82,9 @@ export const SendMessageBody = Type.Object({
   ...KnowledgeSettings,
 });
 
+/** Answer the last message again (replaces the answer after it). */
+export const RegenerateBody = Type.Object({ ...GenerationSettings, ...KnowledgeSettings });
+
 /** One-shot chat (seed 000's request shape). */
 export const ChatBody = Type.Object({
   message: Type.String({ minLength: 1, maxLength: 200_000 }),

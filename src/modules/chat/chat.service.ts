@@ -92,6 +92,27 @@ export function createChatService(dependencies: {
       .map((row) => ({ role: row.role, content: row.content })),
   ];
 
+  /** Retrieval and a reserved generation for one turn over the given earlier messages. */
+  const beginTurn = async (
+    principal: Principal,
+    conversation: ConversationRow,
+    earlier: MessageRow[],
+    input: TurnInput,
+    signal?: AbortSignal,
+  ) => {
+    const { results: retrieved, events: ragEvents } = await knowledge.retrieve(principal, input, signal);
+    const tool = knowledge.toolFor(principal, input, retrieved);
+    const messages = [
+      ...history(conversation, earlier, retrieved.length > 0 || tool ? RAG_RULES : undefined),
+      { role: 'user' as const, content: withDocuments(input.message, retrieved) },
+    ];
+    const generation = await model.begin(
+      { messages, options: input.options, cacheKey: conversation.id, ...(tool && { tools: [tool] }) },
+      signal,
+    );
+    return { retrieved, ragEvents, generation };
+  };
+
   /**
    * One turn. The model validates the prompt and reserves capacity before anything is stored or
    * yielded, so a busy model (503) or an over-long message (400) leaves no trace. Without a
@@ -106,14 +127,11 @@ export function createChatService(dependencies: {
     const existing = conversationId === undefined ? undefined : await requireOwned(principal, conversationId);
     const conversation = existing ?? (await draftSession(principal, {}));
     const rows = existing ? await conversations.messages(existing.id) : [];
-    const { results: retrieved, events: ragEvents } = await knowledge.retrieve(principal, input, signal);
-    const tool = knowledge.toolFor(principal, input, retrieved);
-    const messages = [
-      ...history(conversation, rows, retrieved.length > 0 || tool ? RAG_RULES : undefined),
-      { role: 'user' as const, content: withDocuments(input.message, retrieved) },
-    ];
-    const generation = await model.begin(
-      { messages, options: input.options, cacheKey: conversation.id, ...(tool && { tools: [tool] }) },
+    const { retrieved, ragEvents, generation } = await beginTurn(
+      principal,
+      conversation,
+      rows,
+      input,
       signal,
     );
     try {
@@ -125,6 +143,39 @@ export function createChatService(dependencies: {
         await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
       }
       yield { type: 'user-message', conversationId: conversation.id, message: presentMessage(userRow) };
+      yield* ragEvents;
+      yield* answer(conversation, generation, retrieved, signal);
+    } finally {
+      generation.release();
+    }
+  }
+
+  /**
+   * Answers the last user message again, replacing the answer(s) after it. Like a turn, nothing is
+   * removed until the model has accepted the work.
+   */
+  async function* regenerate(
+    principal: Principal,
+    conversationId: string,
+    input: Omit<TurnInput, 'message'>,
+    signal?: AbortSignal,
+  ): AsyncGenerator<ChatEvent> {
+    const conversation = await requireOwned(principal, conversationId);
+    const rows = await conversations.messages(conversation.id);
+    const lastUser = rows.findLastIndex((row) => row.role === 'user');
+    const question = rows[lastUser];
+    if (!question) throw errors.conflict('This conversation has no message to answer again');
+    const turn = { ...input, message: question.content };
+    const earlier = rows.slice(0, lastUser);
+    const { retrieved, ragEvents, generation } = await beginTurn(
+      principal,
+      conversation,
+      earlier,
+      turn,
+      signal,
+    );
+    try {
+      await conversations.truncateAfter(conversation.id, question.seq, nowIso());
       yield* ragEvents;
       yield* answer(conversation, generation, retrieved, signal);
     } finally {
@@ -229,6 +280,7 @@ export function createChatService(dependencies: {
       if (!(await conversations.delete(id, principal.user.id))) throw errors.notFound('Chat session');
     },
     sendMessage,
+    regenerate,
   };
 }
 

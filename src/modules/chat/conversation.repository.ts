@@ -95,6 +95,21 @@ export function createConversationRepository(db: Kysely<Database>) {
         await trx.insertInto('messages').values(row).execute();
         return row;
       }),
+
+    /** Removes every message after `seq` (a regenerated answer) and rewinds the numbering to it. */
+    truncateAfter: (conversationId: string, seq: number, now: string) =>
+      db.transaction().execute(async (trx) => {
+        await trx
+          .deleteFrom('messages')
+          .where('conversation_id', '=', conversationId)
+          .where('seq', '>', seq)
+          .execute();
+        await trx
+          .updateTable('conversations')
+          .set({ message_count: seq, updated_at: now })
+          .where('id', '=', conversationId)
+          .execute();
+      }),
   };
 }
 

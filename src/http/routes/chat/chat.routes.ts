@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import {
+  RegenerateBody,
   ChatBody,
   ChatResponse,
   Conversation,
@@ -149,6 +150,28 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         rag: toRagInput(request.body, services.config.retrieval.defaultMode),
       };
       const events = chat.sendMessage(request.principal, request.params.id, input, controller.signal);
+      await sendSse(request, reply, controller, toSseEvents(events));
+    },
+  );
+
+  app.post(
+    '/sessions/:id/regenerate',
+    {
+      config: writers,
+      schema: {
+        tags,
+        params: IdParams,
+        body: RegenerateBody,
+        response: { ...authErrors, 409: ErrorResponse, ...busy },
+      },
+    },
+    async (request, reply) => {
+      const controller = new AbortController();
+      const input = {
+        options: toGenerationOptions(request.body),
+        rag: toRagInput(request.body, services.config.retrieval.defaultMode),
+      };
+      const events = chat.regenerate(request.principal, request.params.id, input, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
     },
   );
