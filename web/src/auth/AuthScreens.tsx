@@ -1,7 +1,7 @@
 import { Dialog } from '../ui/Dialog';
 import { signOut } from '../api/session';
 import type { User } from '../api/types';
-import { useT } from '../i18n/i18n';
+import { useI18n, useT } from '../i18n/i18n';
 import { ChangePasswordForm } from './ChangePasswordForm';
 import { LoginForm } from './LoginForm';
 
@@ -11,12 +11,32 @@ export function LoginPage() {
   return (
     <main className="auth-page" id="main">
       <section className="auth-card" aria-labelledby="login-title">
-        <img src="/icons/icon.svg" alt="" width="48" height="48" />
+        <div className="auth-brand">
+          <img src="/icons/icon.svg" alt="" width="40" height="40" />
+          <span>{t('app.name')}</span>
+          <LanguageSwitch />
+        </div>
         <h1 id="login-title">{t('login.title')}</h1>
         <p className="muted">{t('app.tagline')}</p>
         <LoginForm />
       </section>
     </main>
+  );
+}
+
+/** English / Bahasa Indonesia before signing in (the browser's language is the default). */
+function LanguageSwitch() {
+  const { language, setLanguage, t } = useI18n();
+  return (
+    <select
+      className="auth-language"
+      aria-label={t('login.language')}
+      value={language}
+      onChange={(event) => setLanguage(event.target.value === 'id' ? 'id' : 'en')}
+    >
+      <option value="en">English</option>
+      <option value="id">Bahasa Indonesia</option>
+    </select>
   );
 }
 

@@ -53,6 +53,7 @@ export function LoginForm({ initialLogin = '', autoFocusPassword = false }) {
         value={password}
         onChange={(event) => setPassword(event.target.value)}
         autoFocus={autoFocusPassword}
+        data-autofocus={autoFocusPassword}
       />
       <p id={`${id}-error`} className="form-error" role="alert">
         {error}

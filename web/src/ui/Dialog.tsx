@@ -18,7 +18,11 @@ export function Dialog(props: {
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // showModal() focuses the first field; honour the one the content asked for instead.
+      dialog.querySelector<HTMLElement>('[data-autofocus="true"]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
   return (

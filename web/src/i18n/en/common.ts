@@ -12,6 +12,7 @@ export const common = {
   'nav.signedInAs': 'Signed in as {name}',
   'nav.logout': 'Sign out',
   'nav.skipToContent': 'Skip to content',
+  'login.language': 'Language',
   'login.title': 'Sign in',
   'login.username': 'Username or e-mail',
   'login.password': 'Password',

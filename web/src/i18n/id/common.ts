@@ -14,6 +14,7 @@ export const common = {
   'nav.signedInAs': 'Masuk sebagai {name}',
   'nav.logout': 'Keluar',
   'nav.skipToContent': 'Lompat ke konten',
+  'login.language': 'Bahasa',
   'login.title': 'Masuk',
   'login.username': 'Nama pengguna atau e-mail',
   'login.password': 'Kata sandi',
