@@ -67,10 +67,23 @@ export async function signIn(page: Page, login: string, password: string): Promi
   await page.getByRole('button', { name: /^(sign in|masuk)$/i }).click();
 }
 
-/** Saves a full-page screenshot as a test artifact and returns its path. */
+/**
+ * Saves a screenshot of the whole page as a test artifact and returns its path. The app scrolls inside
+ * its main area, so the window is grown to the content's height for the shot, then restored.
+ */
 export async function screenshot(page: Page, name: string): Promise<string> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const file = path.join(ARTIFACTS, `${name}.png`);
+  const viewport = page.viewportSize();
+  const height = Number(
+    await page.evaluate(
+      "Math.max(document.querySelector('.content')?.scrollHeight ?? 0, document.documentElement.scrollHeight)",
+    ),
+  );
+  if (viewport && height > viewport.height) {
+    await page.setViewportSize({ width: viewport.width, height: Math.min(height, 4000) });
+  }
   await page.screenshot({ path: file, fullPage: true });
+  if (viewport && height > viewport.height) await page.setViewportSize(viewport);
   return file;
 }
