@@ -20,8 +20,9 @@ export function App() {
   const userId = session.status === 'authenticated' || session.status === 'expired' ? session.user.id : null;
   const previousUser = useRef<string | null>(null);
   useEffect(() => {
-    // Nothing cached for one user may be shown to the next one.
-    if (previousUser.current !== userId) queryClient.clear();
+    // Nothing cached for one user may be shown to the next one: drop the cache when a user leaves
+    // (sign-out or a switch). Not on the first sign-in, where queries may already be in flight.
+    if (previousUser.current !== null && previousUser.current !== userId) queryClient.clear();
     previousUser.current = userId;
   }, [userId, queryClient]);
 
@@ -32,7 +33,7 @@ export function App() {
   }
   return (
     <>
-      <Layout>
+      <Layout key={session.user.id}>
         <Suspense fallback={<Loading />}>
           <Switch>
             <Route path="/">
