@@ -59,3 +59,21 @@ export const ModelDownload = Type.Object({
   created_at: Type.String(),
   updated_at: Type.String(),
 });
+
+/** A recommended model from the built-in catalogue (the same list as `privatestack models catalog`). */
+export const CatalogModel = Type.Object({
+  name: Type.String(),
+  description: Type.String(),
+  kind: Type.Union([Type.Literal('chat'), Type.Literal('embedding')]),
+  repository: Type.String(),
+  file_name: Type.String(),
+  url: Type.String(),
+  quantization: Type.String(),
+  size_bytes: Type.Integer(),
+  size_approximate: Type.Boolean(),
+  context_length: Type.Integer(),
+  ram_estimate_mib: Type.Integer(),
+  licence: Type.String(),
+  reasoning: Type.Boolean(),
+  sha256: Type.Union([Type.String(), Type.Null()]),
+});

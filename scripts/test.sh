@@ -16,7 +16,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   npm install --no-audit --no-fund
 fi
 
-echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit
+echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit; npx tsc -p test/e2e --noEmit
 echo "== lint"; npx eslint .
 echo "== format"; npx prettier --check . > /dev/null || { npx prettier --check .; exit 1; }
 

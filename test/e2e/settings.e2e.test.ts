@@ -164,7 +164,7 @@ it('serves every page with the strict CSP and no inline script', async () => {
   expect(scripts.length).toBeGreaterThan(0);
   for (const [, attributes, body] of scripts) {
     expect(attributes).toMatch(/\ssrc="/);
-    expect(body.trim()).toBe('');
+    expect((body ?? '').trim()).toBe('');
   }
   expect(index).not.toMatch(/\sstyle="/);
   expect(index).not.toMatch(/<style\b/);

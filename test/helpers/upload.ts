@@ -13,7 +13,11 @@ export async function multipartBody(
   if (!fileFirst) addFields();
   if (file) {
     const bytes = typeof file.content === 'string' ? Buffer.from(file.content) : file.content;
-    form.append('file', new Blob([bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+    form.append(
+      'file',
+      new Blob([new Uint8Array(bytes)], { type: file.type ?? 'application/octet-stream' }),
+      file.name,
+    );
   }
   if (fileFirst) addFields();
   const response = new Response(form);

@@ -14,7 +14,7 @@ const post = (path: string, token: string, body: unknown) =>
     headers: { ...bearer(token), 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-const conversation = async (id: string, token: string) =>
+const conversation = async (id: string, token: string): Promise<any> =>
   (await fetch(`${t.url}/api/v1/chat/sessions/${id}`, { headers: bearer(token) })).json();
 
 describe('regenerate', () => {
@@ -60,7 +60,7 @@ describe('regenerate', () => {
     const empty = (await t.call('POST', '/api/v1/chat/sessions', alice.token, {})).body;
     const conflict = await post(`/api/v1/chat/sessions/${empty.id}/regenerate`, alice.token, {});
     expect(conflict.status).toBe(409);
-    expect((await conflict.json()).error.code).toBe('CONFLICT');
+    expect(((await conflict.json()) as any).error.code).toBe('CONFLICT');
 
     await readSse(await post(`/api/v1/chat/sessions/${empty.id}/messages`, alice.token, { message: 'Hi' }));
     const stolen = await post(`/api/v1/chat/sessions/${empty.id}/regenerate`, bob.token, {});

@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
 import {
+  CatalogModel,
   EngineState,
   ModelDownload,
   PullModelBody,
   RegisteredModel,
   RegisterModelBody,
 } from '../../../../contracts/models.contract.js';
+import { listCatalog } from '../../../modules/models/model-catalog.js';
 import type { Services } from '../../../services.js';
 
 const tags = ['models'];
@@ -38,6 +40,32 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       if (!admin && state.model) state.model.file_path = null;
       return { models, engine: state };
     },
+  );
+
+  app.get(
+    '/catalog',
+    {
+      config: adminOnly,
+      schema: { tags, response: { 200: Type.Object({ models: Type.Array(CatalogModel) }), ...authErrors } },
+    },
+    async () => ({
+      models: listCatalog().map((entry) => ({
+        name: entry.name,
+        description: entry.description,
+        kind: entry.kind,
+        repository: entry.repository,
+        file_name: entry.fileName,
+        url: entry.url,
+        quantization: entry.quantization,
+        size_bytes: entry.sizeBytes,
+        size_approximate: entry.sizeApproximate,
+        context_length: entry.contextLength,
+        ram_estimate_mib: Math.round(entry.ramEstimateMiB),
+        licence: entry.licence,
+        reasoning: entry.reasoning,
+        sha256: entry.sha256 ?? null,
+      })),
+    }),
   );
 
   app.post(

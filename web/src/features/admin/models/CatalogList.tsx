@@ -1,15 +1,24 @@
-import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { listCatalog, type CatalogEntry } from '../../../../../src/modules/models/model-catalog.js';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { Static } from '@sinclair/typebox';
+import type { CatalogModel } from '../../../../../contracts/models.contract.js';
+import { api } from '../../../api/client';
 import type { ModelDownload, RegisteredModel } from '../../../api/types';
 import { useI18n } from '../../../i18n/i18n';
-import { errorMessage } from '../../../ui/states';
+import { errorMessage, ErrorState, Loading } from '../../../ui/states';
 import { adminKeys, pullModel } from '../api';
 import { formatBytes, formatNumber } from '../format';
+
+type CatalogEntry = Static<typeof CatalogModel>;
 
 /** The catalogue of recommended models (the same list as `privatestack models catalog`) with Pull buttons. */
 export function CatalogList(props: { registered: RegisteredModel[]; downloads: ModelDownload[] }) {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
+  const catalog = useQuery({
+    queryKey: ['admin', 'catalog'],
+    queryFn: () => api<{ models: CatalogEntry[] }>('GET', '/api/v1/models/catalog'),
+    staleTime: Infinity,
+  });
   const pull = useMutation({
     mutationFn: (entry: CatalogEntry) => pullModel(entry.name),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.downloads }),
@@ -29,8 +38,10 @@ export function CatalogList(props: { registered: RegisteredModel[]; downloads: M
           {t('common.error', { message: errorMessage(pull.error) })}
         </p>
       )}
+      {catalog.isPending && <Loading />}
+      {catalog.isError && <ErrorState error={catalog.error} onRetry={() => void catalog.refetch()} />}
       <ul className="item-list">
-        {listCatalog().map((entry) => {
+        {catalog.data?.models.map((entry) => {
           const state = have.has(entry.name) ? 'have' : running.has(entry.name) ? 'running' : null;
           return (
             <li key={entry.name} className="card item">
@@ -44,9 +55,9 @@ export function CatalogList(props: { registered: RegisteredModel[]; downloads: M
                 <p className="small">{entry.description}</p>
                 <p className="muted small">
                   {t('admin.models.catalogDetails', {
-                    size: formatBytes(entry.sizeBytes, locale),
-                    ram: formatBytes(entry.ramEstimateMiB * 1024 * 1024, locale),
-                    context: formatNumber(entry.contextLength, locale),
+                    size: formatBytes(entry.size_bytes, locale),
+                    ram: formatBytes(entry.ram_estimate_mib * 1024 * 1024, locale),
+                    context: formatNumber(entry.context_length, locale),
                     licence: entry.licence,
                   })}
                 </p>
