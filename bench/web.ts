@@ -69,6 +69,7 @@ try {
 
   // First chunk → on screen, one new conversation per turn.
   const toScreen: number[] = [];
+  const toCommit: number[] = [];
   const frame: number[] = [];
   for (let run = 0; run < runs; run++) {
     await page.goto('/chat');
@@ -91,7 +92,14 @@ try {
           performance.getEntriesByName('ps:first-chunk-received')[0]!.startTime,
       ),
     );
-    await page.waitForFunction('!document.querySelector(\'[data-streaming="true"]\')');
+    toCommit.push(
+      Number(
+        await page.evaluate(
+          "performance.getEntriesByName('ps:first-chunk-committed')[0].startTime - performance.getEntriesByName('ps:first-chunk-received')[0].startTime",
+        ),
+      ),
+    );
+    await page.locator('[data-streaming="true"]').waitFor({ state: 'detached' });
   }
   await context.close();
 
@@ -108,6 +116,7 @@ try {
     navigation_to_interactive_ms: { median: median(interactive), p95: p95(interactive), all: interactive },
     baseline_static_load_ms: { median: median(baseline), all: baseline },
     first_chunk_to_screen_ms: { median: median(toScreen), p95: p95(toScreen), all: toScreen },
+    first_chunk_to_dom_commit_ms: { median: median(toCommit), p95: p95(toCommit), all: toCommit },
     baseline_animation_frame_ms: { median: median(frame), all: frame },
   };
   mkdirSync(values.out, { recursive: true });
@@ -122,7 +131,8 @@ Machine: ${report.machine} (shared, noisy) · headless Chromium ${report.browser
 |---|---|---|---|---|
 | initial JavaScript of the chat screen, gzipped | **${kb(initialGzip)}** (${sizes.length} files) | ≤ 200 KB | — | ${round(initialGzip / (200 * 1024), 2)} of the budget |
 | navigation → interactive chat screen, median (p95) | **${round(median(interactive))} ms** (${round(p95(interactive))}) | — | static file load ${round(median(baseline))} ms | ${round(median(interactive) / median(baseline), 2)}× |
-| first SSE chunk → text on screen, median (p95) | **${round(median(toScreen))} ms** (${round(p95(toScreen))}) | < 50 ms | one animation frame ${round(median(frame))} ms | ${round(median(toScreen) / median(frame), 2)}× |
+| first SSE chunk → text in the DOM (React commit), median (p95) | **${round(median(toCommit))} ms** (${round(p95(toCommit))}) | — | — | — |
+| first SSE chunk → text on screen (next frame after the commit), median (p95) | **${round(median(toScreen))} ms** (${round(p95(toScreen))}) | < 50 ms | one animation frame ${round(median(frame))} ms | ${round(median(toScreen) / median(frame), 2)}× |
 
 Scripts loaded before the chat screen was interactive:
 
