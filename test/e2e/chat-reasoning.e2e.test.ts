@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { launchBrowser, openApp, signIn } from './browser.js';
+
+let t: TestApp;
+let browser: Browser;
+beforeAll(async () => {
+  t = await startTestApp({ listen: true });
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+  await t?.close();
+});
+
+it('shows a reasoning model’s thinking collapsed and apart from the answer; a reload keeps it all', async () => {
+  const user = await t.createUser('user');
+  const created = await t.call('POST', '/api/v1/chat/sessions', user.token, { title: 'Reasoning' });
+  const { conversations } = t.runtime.services.repositories;
+  const message = (role: 'user' | 'assistant', content: string, reasoning: string | null) =>
+    conversations.appendMessage({
+      id: randomUUID(),
+      conversation_id: created.body.id,
+      role,
+      content,
+      reasoning,
+      status: 'complete',
+      prompt_tokens: null,
+      completion_tokens: null,
+      latency_ms: null,
+      time_to_first_token_ms: null,
+      model: 'deepseek-r1-distill-qwen-1.5b',
+      sources: null,
+      created_at: new Date().toISOString(),
+    });
+  await message('user', 'Should we approve the invoice?', null);
+  await message(
+    'assistant',
+    'Yes: **approve** it, the amount is within the limit.',
+    'The limit is 10 million rupiah and the invoice is 4 million, so <b>it fits</b>.',
+  );
+
+  const { page, watch, context } = await openApp(browser, t.url);
+  // A link straight to the conversation, signing in on the way (the page must then load it).
+  await page.goto(`/chat/${created.body.id}`);
+  await signIn(page, user.email, 'user password 123');
+
+  const answer = page.locator('li[data-role="assistant"]');
+  await answer.waitFor();
+  const details = answer.locator('details');
+  expect(await details.count()).toBe(1);
+  expect(await details.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
+  const thinking = details.getByText('The limit is 10 million rupiah', { exact: false });
+  expect(await thinking.isVisible()).toBe(false);
+  // The answer is rendered markdown; the reasoning is plain text, outside it, never HTML.
+  expect(await answer.locator('.md strong').textContent()).toBe('approve');
+  expect(await answer.locator('.md').textContent()).not.toContain('10 million');
+  await details.locator('summary').click();
+  expect(await thinking.isVisible()).toBe(true);
+  expect(await thinking.textContent()).toContain('<b>it fits</b>');
+  expect(await details.locator('b').count()).toBe(0);
+
+  // A reload keeps the session, the conversation on screen and the unsent draft.
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('And what about the second invoice?');
+  await page.reload();
+  await answer.locator('.md strong').waitFor();
+  expect(await page.getByRole('textbox', { name: 'Message' }).inputValue()).toBe(
+    'And what about the second invoice?',
+  );
+  expect(await page.getByRole('button', { name: /^sign in$/i }).count()).toBe(0);
+  expect(watch.consoleErrors).toEqual([]);
+  expect(watch.pageErrors).toEqual([]);
+  expect(watch.outsideRequests()).toEqual([]);
+  await context.close();
+});
