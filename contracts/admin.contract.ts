@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { LoadedModel } from './models.contract.js';
 
 /** Dashboard window: how many hours back, bucketed by hour. */
 export const StatsQuery = Type.Object({
@@ -53,18 +54,7 @@ export const AdminStats = Type.Object({
     system_total_bytes: Type.Integer(),
     system_free_bytes: Type.Integer(),
   }),
-  model: Type.Union([
-    Type.Object({
-      id: Type.String(),
-      loaded: Type.Boolean(),
-      architecture: Type.Union([Type.String(), Type.Null()]),
-      context_size: Type.Integer(),
-      parallel_sequences: Type.Integer(),
-      active_sequences: Type.Integer(),
-      queued_requests: Type.Integer(),
-    }),
-    Type.Null(),
-  ]),
+  model: LoadedModel,
 });
 /** The admin dashboard's figures. */
 export type AdminStats = Static<typeof AdminStats>;

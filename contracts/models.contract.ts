@@ -77,3 +77,17 @@ export const CatalogModel = Type.Object({
   reasoning: Type.Boolean(),
   sha256: Type.Union([Type.String(), Type.Null()]),
 });
+
+/** The chat model the engine holds, with its load (null when no model is configured). */
+export const LoadedModel = Type.Union([
+  Type.Object({
+    id: Type.String(),
+    loaded: Type.Boolean(),
+    architecture: Type.Union([Type.String(), Type.Null()]),
+    context_size: Type.Integer(),
+    parallel_sequences: Type.Integer(),
+    active_sequences: Type.Integer(),
+    queued_requests: Type.Integer(),
+  }),
+  Type.Null(),
+]);

@@ -38,7 +38,7 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
   await message('user', 'Should we approve the invoice?', null);
   await message(
     'assistant',
-    'Yes: **approve** it, the amount is within the limit.',
+    'Yes: **approve** it, the amount is within the limit.\n\n```python\ndef approve(amount):\n    return amount <= 10_000_000\n```',
     'The limit is 10 million rupiah and the invoice is 4 million, so <b>it fits</b>.',
   );
 
@@ -57,6 +57,9 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
   // The answer is rendered markdown; the reasoning is plain text, outside it, never HTML.
   expect(await answer.locator('.md strong').textContent()).toBe('approve');
   expect(await answer.locator('.md').textContent()).not.toContain('10 million');
+  // Code is highlighted once the lazily loaded highlighter arrives.
+  await answer.locator('.md pre code .hljs-keyword').first().waitFor();
+  expect(await answer.locator('.md pre code .hljs-keyword').first().textContent()).toBe('def');
   await details.locator('summary').click();
   expect(await thinking.isVisible()).toBe(true);
   expect(await thinking.textContent()).toContain('<b>it fits</b>');

@@ -4,6 +4,7 @@ import { AdminStats, StatsQuery } from '../../../../contracts/admin.contract.js'
 import { authErrors } from '../../../../contracts/common.contract.js';
 import { createUsageStatsRepository } from '../../../modules/stats/usage-stats.repository.js';
 import type { Services } from '../../../services.js';
+import { presentLoadedModel } from '../health/health.routes.js';
 
 const tags = ['admin'];
 const staff = { roles: ['admin', 'manager'] as const };
@@ -39,7 +40,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         ...latency,
         cache: { enabled: false, hit_rate: null },
         system: systemFigures(services, now),
-        model: modelFigures(services),
+        model: presentLoadedModel(services.engine.status()),
       };
     },
   );
@@ -64,22 +65,6 @@ function systemFigures(services: Services, now: Date): AdminStats['system'] {
     system_total_bytes: totalmem(),
     system_free_bytes: freemem(),
   };
-}
-
-/** The loaded chat model, as /health reports it. */
-function modelFigures(services: Services): AdminStats['model'] {
-  const engine = services.engine.status();
-  return engine.model
-    ? {
-        id: engine.model.id,
-        loaded: engine.loaded,
-        architecture: engine.model.architecture ?? null,
-        context_size: engine.model.contextSize,
-        parallel_sequences: engine.model.parallelSequences,
-        active_sequences: engine.activeSequences,
-        queued_requests: engine.queuedRequests,
-      }
-    : null;
 }
 
 /** Rounds to two decimals. */

@@ -1,24 +1,31 @@
 import { freemem, totalmem } from 'node:os';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
+import { LoadedModel } from '../../../../contracts/models.contract.js';
 import type { Services } from '../../../services.js';
+
+/** The engine's model and load as /health and the admin dashboard show it. */
+export function presentLoadedModel(
+  engine: ReturnType<Services['engine']['status']>,
+): Static<typeof LoadedModel> {
+  return engine.model
+    ? {
+        id: engine.model.id,
+        loaded: engine.loaded,
+        architecture: engine.model.architecture ?? null,
+        context_size: engine.model.contextSize,
+        parallel_sequences: engine.model.parallelSequences,
+        active_sequences: engine.activeSequences,
+        queued_requests: engine.queuedRequests,
+      }
+    : null;
+}
 
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
   version: Type.String(),
   uptime_seconds: Type.Integer(),
-  model: Type.Union([
-    Type.Object({
-      id: Type.String(),
-      loaded: Type.Boolean(),
-      architecture: Type.Union([Type.String(), Type.Null()]),
-      context_size: Type.Integer(),
-      parallel_sequences: Type.Integer(),
-      active_sequences: Type.Integer(),
-      queued_requests: Type.Integer(),
-    }),
-    Type.Null(),
-  ]),
+  model: LoadedModel,
   memory: Type.Object({
     rss_bytes: Type.Integer(),
     heap_used_bytes: Type.Integer(),
@@ -47,17 +54,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; versi
         status: engine.loaded && databaseOk ? ('ok' as const) : ('degraded' as const),
         version,
         uptime_seconds: Math.floor((services.clock().getTime() - services.startedAt.getTime()) / 1000),
-        model: engine.model
-          ? {
-              id: engine.model.id,
-              loaded: engine.loaded,
-              architecture: engine.model.architecture ?? null,
-              context_size: engine.model.contextSize,
-              parallel_sequences: engine.model.parallelSequences,
-              active_sequences: engine.activeSequences,
-              queued_requests: engine.queuedRequests,
-            }
-          : null,
+        model: presentLoadedModel(engine),
         memory: {
           rss_bytes: memory.rss,
           heap_used_bytes: memory.heapUsed,

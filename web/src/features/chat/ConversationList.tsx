@@ -1,12 +1,12 @@
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useMemo, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { api } from '../../api/client';
 import { useUser } from '../../auth/useSession';
 import { useT } from '../../i18n/i18n';
-import { Dialog } from '../../ui/Dialog';
 import { Icon } from '../../ui/Icon';
-import { EmptyState, ErrorState, errorMessage, Loading } from '../../ui/states';
+import { EmptyState, ErrorState, Loading } from '../../ui/states';
 import { chatKeys, useSessions, type SessionPage } from './api';
 import { ConversationItem, type Summary } from './ConversationItem';
 
@@ -101,27 +101,18 @@ export function ConversationList({ activeId, onNavigate }: { activeId?: string; 
           {sessions.isFetchingNextPage ? t('chat.loadingMore') : t('chat.loadMore')}
         </button>
       )}
-      <Dialog open={deleting !== null} title={t('chat.deleteTitle')} onClose={() => setDeleting(null)}>
-        <p>{t('chat.deleteBody', { title: deleting?.title ?? '' })}</p>
-        {remove.isError && (
-          <p className="form-error" role="alert">
-            {errorMessage(remove.error)}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={() => setDeleting(null)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={remove.isPending}
-            onClick={() => deleting && remove.mutate(deleting.id)}
-          >
-            {remove.isPending ? t('chat.deleting') : t('common.delete')}
-          </button>
-        </div>
-      </Dialog>
+      <ConfirmDialog
+        open={deleting !== null}
+        title={t('chat.deleteTitle')}
+        body={t('chat.deleteBody', { title: deleting?.title ?? '' })}
+        confirmLabel={t('common.delete')}
+        danger
+        busy={remove.isPending}
+        busyLabel={t('chat.deleting')}
+        error={remove.error}
+        onConfirm={() => deleting && remove.mutate(deleting.id)}
+        onClose={() => setDeleting(null)}
+      />
     </aside>
   );
 }

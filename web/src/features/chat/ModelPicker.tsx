@@ -1,11 +1,10 @@
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import { api } from '../../api/client';
 import type { RegisteredModel } from '../../api/types';
 import { useUser } from '../../auth/useSession';
 import { useT } from '../../i18n/i18n';
-import { Dialog } from '../../ui/Dialog';
-import { errorMessage } from '../../ui/states';
 import { chatKeys, useModels } from './api';
 
 /**
@@ -59,31 +58,17 @@ export function ModelPicker() {
         </span>
       )}
       {load.isPending && <span className="muted small">{t('chat.model.loading')}</span>}
-      <Dialog
+      <ConfirmDialog
         open={choice !== null}
         title={t('chat.model.confirmTitle', { name: choice?.name ?? '' })}
-        onClose={() => !load.isPending && setChoice(null)}
-      >
-        <p>{t('chat.model.confirmBody', { name: choice?.name ?? '', current: currentName })}</p>
-        {load.isError && (
-          <p className="form-error" role="alert">
-            {errorMessage(load.error)}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" disabled={load.isPending} onClick={() => setChoice(null)}>
-            {t('common.cancel')}
-          </button>
-          <button
-            type="button"
-            className="button button-primary"
-            disabled={load.isPending}
-            onClick={() => choice && load.mutate(choice)}
-          >
-            {load.isPending ? t('chat.model.loading') : t('chat.model.load')}
-          </button>
-        </div>
-      </Dialog>
+        body={t('chat.model.confirmBody', { name: choice?.name ?? '', current: currentName })}
+        confirmLabel={t('chat.model.load')}
+        busy={load.isPending}
+        busyLabel={t('chat.model.loading')}
+        error={load.error}
+        onConfirm={() => choice && load.mutate(choice)}
+        onClose={() => setChoice(null)}
+      />
     </div>
   );
 }

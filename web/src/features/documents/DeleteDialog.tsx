@@ -1,7 +1,6 @@
 import type { FileInfo } from '../../api/types';
 import { useT } from '../../i18n/i18n';
-import { Dialog } from '../../ui/Dialog';
-import { errorMessage } from '../../ui/states';
+import { ConfirmDialog } from '../../ui/ConfirmDialog';
 import { useDeleteDocument } from './api';
 
 /** Asks before deleting a document (its text leaves the knowledge base too). */
@@ -13,28 +12,17 @@ export function DeleteDialog({ file, onClose }: { file: FileInfo | null; onClose
     onClose();
   };
   return (
-    <Dialog open={file !== null} title={t('documents.delete.title')} onClose={close}>
-      {file && (
-        <>
-          <p>{t('documents.delete.body', { name: file.original_filename })}</p>
-          <p className="form-error" role="alert">
-            {remove.isError ? errorMessage(remove.error) : ''}
-          </p>
-          <div className="dialog-actions">
-            <button type="button" className="button" onClick={close}>
-              {t('common.cancel')}
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              disabled={remove.isPending}
-              onClick={() => remove.mutate(file.id, { onSuccess: close })}
-            >
-              {remove.isPending ? t('documents.delete.deleting') : t('common.delete')}
-            </button>
-          </div>
-        </>
-      )}
-    </Dialog>
+    <ConfirmDialog
+      open={file !== null}
+      title={t('documents.delete.title')}
+      body={file ? t('documents.delete.body', { name: file.original_filename }) : ''}
+      confirmLabel={t('common.delete')}
+      danger
+      busy={remove.isPending}
+      busyLabel={t('documents.delete.deleting')}
+      error={remove.error}
+      onConfirm={() => file && remove.mutate(file.id, { onSuccess: close })}
+      onClose={close}
+    />
   );
 }

@@ -4,7 +4,7 @@ import type { RegisteredModel } from '../../../api/types';
 import { useI18n } from '../../../i18n/i18n';
 import { EmptyState } from '../../../ui/states';
 import { adminKeys, deleteModel, loadModel } from '../api';
-import { ConfirmDialog } from '../ConfirmDialog';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { formatBytes } from '../format';
 
 /** The registered models, the loaded one marked, with "switch to" and delete (both confirmed). */

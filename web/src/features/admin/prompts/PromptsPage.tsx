@@ -5,7 +5,7 @@ import { useI18n } from '../../../i18n/i18n';
 import { Icon } from '../../../ui/Icon';
 import { EmptyState, ErrorState, Loading, errorMessage } from '../../../ui/states';
 import { activatePrompt, adminKeys, deletePrompt, fetchPrompts } from '../api';
-import { ConfirmDialog } from '../ConfirmDialog';
+import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { formatDateTime } from '../format';
 import { PromptDialog } from './PromptDialog';
 

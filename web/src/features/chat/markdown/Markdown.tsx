@@ -1,8 +1,9 @@
 import 'highlight.js/styles/github.css';
 import './markdown.css';
-import { useCallback, useMemo, useState, type MouseEvent } from 'react';
+import { useCallback, useMemo, useState, useSyncExternalStore, type MouseEvent } from 'react';
 import { useT } from '../../../i18n/i18n';
 import { ExternalImageDialog } from './ExternalImageDialog';
+import { highlighterVersion, subscribeHighlighter } from './highlight';
 import { renderMarkdown, type MarkdownLabels } from './render';
 import type { Source } from './sources';
 
@@ -38,7 +39,12 @@ export function Markdown(props: {
     [t],
   );
   // Re-rendered only when the text (or the sources, or the language) changes, so streaming stays cheap.
-  const html = useMemo(() => renderMarkdown(text, sources, labels), [text, sources, labels]);
+  // Re-render once when the lazily loaded highlighter arrives.
+  const highlighter = useSyncExternalStore(subscribeHighlighter, highlighterVersion);
+  const html = useMemo(
+    () => (highlighter >= 0 ? renderMarkdown(text, sources, labels) : ''),
+    [text, sources, labels, highlighter],
+  );
 
   const closeImage = useCallback(() => setImageUrl(null), []);
 

@@ -1,20 +1,37 @@
-// Syntax highlighting with highlight.js core and a handful of languages, to keep the bundle small.
-import hljs from 'highlight.js/lib/core';
-import bash from 'highlight.js/lib/languages/bash';
-import css from 'highlight.js/lib/languages/css';
-import go from 'highlight.js/lib/languages/go';
-import java from 'highlight.js/lib/languages/java';
-import javascript from 'highlight.js/lib/languages/javascript';
-import json from 'highlight.js/lib/languages/json';
-import plaintext from 'highlight.js/lib/languages/plaintext';
-import python from 'highlight.js/lib/languages/python';
-import sql from 'highlight.js/lib/languages/sql';
-import typescript from 'highlight.js/lib/languages/typescript';
-import xml from 'highlight.js/lib/languages/xml';
-import yaml from 'highlight.js/lib/languages/yaml';
+// Syntax highlighting with highlight.js core and a handful of languages, loaded when first needed.
+import type { HLJSApi } from 'highlight.js';
 
-const languages = { bash, css, go, java, javascript, json, plaintext, python, sql, typescript, xml, yaml };
-for (const [name, definition] of Object.entries(languages)) hljs.registerLanguage(name, definition);
+// highlight.js loads on the first code block, not with the chat screen: most answers have none.
+let hljs: HLJSApi | null = null;
+let loading = false;
+let version = 0;
+const listeners = new Set<() => void>();
+
+function loadHighlighter(): void {
+  if (loading) return;
+  loading = true;
+  void import('./languages').then(
+    (module) => {
+      hljs = module.default;
+      version += 1;
+      for (const listener of listeners) listener();
+    },
+    () => {
+      loading = false; // offline or a failed chunk: code stays plain, the next block tries again
+    },
+  );
+}
+
+/** Subscribes to the highlighter's arrival (for useSyncExternalStore). */
+export function subscribeHighlighter(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+/** Changes once, when the highlighter has loaded: a render dependency. */
+export function highlighterVersion(): number {
+  return version;
+}
 
 /** Escapes text for use inside HTML element content and double-quoted attributes. */
 export function escapeHtml(text: string): string {
@@ -37,6 +54,10 @@ const CACHE_SIZE = 200;
 export function highlightCode(code: string, lang: string | undefined): { html: string; language: string } {
   const word = (lang ?? '').trim().split(/\s+/)[0]?.toLowerCase() ?? '';
   const requested = /^[\w+#.-]{1,24}$/.test(word) ? word : '';
+  if (!hljs) {
+    if (requested) loadHighlighter();
+    return { html: escapeHtml(code), language: requested };
+  }
   const known = requested ? hljs.getLanguage(requested) : undefined;
   if (!known) return { html: escapeHtml(code), language: requested };
   const key = `${requested}\u0000${code}`;

@@ -1,6 +1,6 @@
-import { Dialog } from '../../ui/Dialog';
-import { errorMessage } from '../../ui/states';
-import { useT } from '../../i18n/i18n';
+import { useT } from '../i18n/i18n';
+import { Dialog } from './Dialog';
+import { errorMessage } from './states';
 
 /** A yes/no question before a consequential action, showing the action's error if it fails. */
 export function ConfirmDialog(props: {
@@ -21,7 +21,7 @@ export function ConfirmDialog(props: {
     <Dialog open={open} title={title} onClose={busy ? undefined : onClose}>
       <p>{body}</p>
       {busy && (
-        <p className="admin-busy" role="status">
+        <p className="dialog-busy" role="status">
           <span className="spinner" aria-hidden="true" />
           {busyLabel ?? t('common.loading')}
         </p>
