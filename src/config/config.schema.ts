@@ -80,7 +80,7 @@ export const variables = {
       'TRUST_PROXY',
       false,
       boolean,
-      'Behind a reverse proxy: take the client address from X-Forwarded-For (login limits are per address).',
+      'Behind a reverse proxy: take the client address and protocol from X-Forwarded-For/-Proto (login limits are per address; the refresh cookie is Secure over HTTPS).',
     ),
     corsOrigins: spec('CORS_ORIGINS', undefined, optionalText, 'Comma-separated origins allowed by CORS.'),
   },

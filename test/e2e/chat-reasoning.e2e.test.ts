@@ -79,3 +79,20 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
   expect(watch.outsideRequests()).toEqual([]);
   await context.close();
 });
+
+it('forgets one user’s unsent text when they sign out and another user signs in on the same tab', async () => {
+  const alice = await t.createUser('user');
+  const bob = await t.createUser('user');
+  const { page, watch, context } = await openApp(browser, t.url);
+  await page.goto('/');
+  await signIn(page, alice.email, 'user password 123');
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.fill('Alice’s confidential draft');
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await signIn(page, bob.email, 'user password 123');
+  await composer.waitFor();
+  expect(await composer.inputValue()).toBe('');
+  expect(await page.evaluate('JSON.stringify(sessionStorage)')).not.toContain('confidential');
+  expect(watch.consoleErrors).toEqual([]);
+  await context.close();
+});

@@ -48,6 +48,10 @@ describe('the web app', () => {
     const asset = await t.app.inject({ method: 'GET', url: '/assets/index-abc123.js' });
     expect(asset.statusCode).toBe(200);
     expect(asset.headers['cache-control']).toContain('immutable');
+    // A missing asset or file is a 404, never the app page (a service worker would cache that).
+    for (const url of ['/assets/index-gone.js', '/icons/missing.png', '/favicon.ico']) {
+      expect((await t.app.inject({ method: 'GET', url })).statusCode, url).toBe(404);
+    }
     const api = await t.app.inject({ method: 'GET', url: '/api/v1/nope' });
     expect(api.statusCode).toBe(404);
     expect(api.json().error.code).toBe('NOT_FOUND');

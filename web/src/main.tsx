@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiError, hasSessionCookie, refreshSession } from './api/client';
-import { signOut } from './api/session';
+import { onSessionEnd, signOut } from './api/session';
 import { App } from './app/App';
 import { applyStoredTheme } from './app/theme';
 import { I18nProvider } from './i18n/i18n';
@@ -19,6 +19,9 @@ const queryClient = new QueryClient({
     },
   },
 });
+
+// Nothing cached for one user may be shown to the next one.
+onSessionEnd(() => queryClient.clear());
 
 // A reload keeps the session: the httpOnly cookie buys a new access token.
 if (hasSessionCookie()) {

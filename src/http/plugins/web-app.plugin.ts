@@ -80,7 +80,9 @@ export async function webAppPlugin(app: FastifyInstance, options: { root?: strin
     },
   });
   app.get('/*', { schema: { hide: true } }, async (request, reply) => {
-    if (SERVER_PATHS.test(request.url)) return reply.callNotFound();
+    // A missing asset or file is a 404, never the app page (a service worker would cache that HTML).
+    const path = request.url.split('?', 1)[0] ?? '';
+    if (SERVER_PATHS.test(request.url) || /^\/assets\/|\.\w+$/.test(path)) return reply.callNotFound();
     return reply.header('Cache-Control', 'no-cache').type('text/html; charset=utf-8').send(indexHtml);
   });
 }

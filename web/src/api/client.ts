@@ -145,7 +145,9 @@ export async function apiFetch(
   };
   let response = await send();
   if (response.status !== 401 || options.auth === false) return response;
-  if (options.reauth === false) return response;
+  // Without re-login (sign-out): still try the cookie once, so an expired access token cannot leave
+  // the session alive on the server.
+  if (options.reauth === false) return (await refreshSession()) ? send() : response;
   if (await refreshSession()) {
     response = await send();
     if (response.status !== 401) return response;

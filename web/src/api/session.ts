@@ -14,6 +14,20 @@ let accessToken: string | null = null;
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 const listeners = new Set<() => void>();
 let waiters: Array<(ok: boolean) => void> = [];
+const endHooks = new Set<() => void>();
+
+/**
+ * Registers what must be forgotten when a user's session ends or another user takes over the page
+ * (cached queries, drafts, running answers). Hooks run synchronously, before anything re-renders.
+ */
+export function onSessionEnd(hook: () => void): () => void {
+  endHooks.add(hook);
+  return () => endHooks.delete(hook);
+}
+
+function forgetUser(): void {
+  for (const hook of endHooks) hook();
+}
 
 function emit(next: SessionState): void {
   state = next;
@@ -38,12 +52,15 @@ export function getAccessToken(): string | null {
 
 /** Stores fresh tokens; schedules a refresh a minute before the access token runs out. */
 export function acceptTokens(tokens: Tokens, onRefreshDue: () => void): void {
-  const previous = state.status === 'expired' ? state.user : null;
+  const previous = state.status === 'expired' || state.status === 'authenticated' ? state.user : null;
   accessToken = tokens.access_token;
   clearTimeout(refreshTimer);
   refreshTimer = setTimeout(onRefreshDue, Math.max(10, tokens.expires_in - 60) * 1000);
   if (previous && previous.id !== tokens.user.id) {
-    // Someone else signed in over an expired session: nothing of the previous user's may stay on screen.
+    // Someone else signed in over this page (here, or in another tab: the cookie is shared): nothing
+    // of the previous user's may stay on screen, and nothing may be sent on their behalf.
+    accessToken = null;
+    forgetUser();
     window.location.assign('/');
     return;
   }
@@ -62,6 +79,7 @@ export function updateUser(user: User): void {
 export function signOut(): void {
   accessToken = null;
   clearTimeout(refreshTimer);
+  if (state.status === 'authenticated' || state.status === 'expired') forgetUser();
   emit({ status: 'anonymous' });
   const pending = waiters;
   waiters = [];

@@ -27,7 +27,7 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
       onChanged?.();
     } catch (caught) {
       const text =
-        caught instanceof ApiError && caught.status === 401
+        caught instanceof ApiError && caught.details?.field === 'current_password'
           ? t('password.wrongCurrent')
           : caught instanceof ApiError
             ? caught.message

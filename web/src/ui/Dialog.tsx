@@ -25,6 +25,8 @@ export function Dialog(props: {
     }
     if (!open && dialog.open) dialog.close();
   }, [open]);
+  // Unmounted while open (e.g. the sign-in dialog once signed in): close it so focus returns.
+  useEffect(() => () => ref.current?.close(), []);
   return (
     <dialog
       ref={ref}
@@ -33,6 +35,13 @@ export function Dialog(props: {
       onCancel={(event) => {
         event.preventDefault();
         if (dismissable) onClose?.();
+      }}
+      onClose={() => {
+        // Browsers may close a modal on a repeated Escape despite preventDefault: keep it open
+        // when it must not be dismissed, else tell the owner.
+        if (!open) return;
+        if (dismissable) onClose?.();
+        else ref.current?.showModal();
       }}
     >
       <h2 id={titleId} className="dialog-title">

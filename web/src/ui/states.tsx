@@ -1,6 +1,7 @@
 import type { ReactNode } from 'react';
 import { ApiError } from '../api/client';
 import { useT } from '../i18n/i18n';
+import { messages, type Language, type MessageKey } from '../i18n/messages';
 
 /** A spinner with a text for screen readers. */
 export function Loading({ label }: { label?: string }) {
@@ -16,14 +17,7 @@ export function Loading({ label }: { label?: string }) {
 /** An error with the server's message and a retry button. */
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const t = useT();
-  const message =
-    error instanceof ApiError
-      ? error.message
-      : error instanceof TypeError
-        ? t('common.offline')
-        : error instanceof Error
-          ? error.message
-          : String(error);
+  const message = errorMessage(error);
   return (
     <div className="state state-error" role="alert">
       <p>{t('common.error', { message })}</p>
@@ -46,9 +40,19 @@ export function EmptyState({ title, children }: { title: string; children?: Reac
   );
 }
 
-/** Plain-language message for an error (the server's message when it sent one). */
+/**
+ * Plain-language message for an error, in the page's language: a translation for the codes whose
+ * meaning is the whole message (signed out, forbidden, busy…), else the server's own words, which name
+ * the field or file concerned.
+ */
 export function errorMessage(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
+  const language: Language = document.documentElement.lang === 'id' ? 'id' : 'en';
+  const strings = messages[language];
+  if (error instanceof ApiError) {
+    const key = `error.${error.code}`;
+    return key in strings ? strings[key as MessageKey] : error.message;
+  }
+  if (error instanceof TypeError) return strings['common.offline'];
   if (error instanceof Error) return error.message;
   return String(error);
 }

@@ -2,10 +2,22 @@
 // ran out while the text waited, loses nothing. Text that is being sent stays stored (but leaves
 // the composer) until the server has it.
 import { useSyncExternalStore } from 'react';
+import { onSessionEnd } from '../../api/session';
 
 const PREFIX = 'privatestack.chat.draft.';
 const visible = new Map<string, string>();
 const listeners = new Set<() => void>();
+
+// One user's unsent text is never shown to the next one on this tab.
+onSessionEnd(() => {
+  visible.clear();
+  try {
+    for (const key of Object.keys(sessionStorage)) if (key.startsWith(PREFIX)) sessionStorage.removeItem(key);
+  } catch {
+    // storage blocked: nothing was stored
+  }
+  for (const listener of listeners) listener();
+});
 
 function stored(key: string): string {
   try {

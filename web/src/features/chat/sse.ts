@@ -40,8 +40,8 @@ export async function* readSse(body: ReadableStream<Uint8Array>): AsyncGenerator
         boundary = buffer.indexOf('\n\n');
       }
     }
-    const last = parseBlock(buffer);
-    if (last) yield last;
+    // An event not closed by a blank line when the stream ended is incomplete: SSE discards it, and the
+    // caller reports the interrupted answer.
   } finally {
     reader.releaseLock();
   }

@@ -4,6 +4,8 @@
 import { useSyncExternalStore } from 'react';
 import type { QueryClient } from '@tanstack/react-query';
 import { ApiError, apiFetch, toApiError } from '../../api/client';
+import { onSessionEnd } from '../../api/session';
+import { errorMessage } from '../../ui/states';
 import type { Conversation, Message } from '../../api/types';
 import { chatKeys, fetchConversation } from './api';
 import { readSse } from './sse';
@@ -46,6 +48,15 @@ const painted = new Set<number>();
 const listeners = new Set<() => void>();
 let turnCounter = 0;
 let scheduled = false;
+
+// A running answer stops, and its text goes, when its user's session ends.
+onSessionEnd(() => {
+  for (const controller of controllers.values()) controller.abort();
+  controllers.clear();
+  metas.clear();
+  texts.clear();
+  pending.clear();
+});
 
 const notify = () => {
   for (const listener of listeners) listener();
@@ -212,10 +223,10 @@ export function startTurn(options: TurnOptions): Promise<boolean> {
       accept(false);
       if (!taken) {
         if (stopped) metas.delete(id);
-        else setMeta(id, { phase: 'error', error: messageOf(error), retryAfter, settled: true });
+        else setMeta(id, { phase: 'error', error: errorMessage(error), retryAfter, settled: true });
         notify();
       } else {
-        setMeta(id, stopped ? { phase: 'stopped' } : { phase: 'error', error: messageOf(error) });
+        setMeta(id, stopped ? { phase: 'stopped' } : { phase: 'error', error: errorMessage(error) });
         await settle(queryClient, id, kind, userMessage, lastBefore);
         setMeta(id, { settled: true });
       }
@@ -228,11 +239,6 @@ export function startTurn(options: TurnOptions): Promise<boolean> {
   return accepted;
 }
 
-function messageOf(error: unknown): string {
-  if (error instanceof ApiError) return error.message;
-  if (error instanceof Error) return error.message;
-  return String(error);
-}
 
 /** Appends stored messages to the cached conversation (those it does not have yet). */
 function addMessages(queryClient: QueryClient, id: string, added: Message[]): void {

@@ -1,7 +1,7 @@
 // Uploading one file with progress: fetch cannot report upload progress, so this uses XMLHttpRequest,
 // with the same bearer token and one refresh-and-retry on 401 as every other request.
 import { ApiError, refreshSession } from '../../api/client';
-import { getAccessToken } from '../../api/session';
+import { expireSession, getAccessToken } from '../../api/session';
 import type { FileInfo } from '../../api/types';
 
 /** Extensions the server accepts (src/modules/documents/extraction/file-type.ts). */
@@ -74,6 +74,10 @@ function sendOnce(
     };
     xhr.onerror = () => reject(new TypeError('Network error'));
     xhr.onabort = () => reject(new DOMException('Upload cancelled', 'AbortError'));
+    if (signal.aborted) {
+      reject(new DOMException('Upload cancelled', 'AbortError'));
+      return;
+    }
     signal.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(form);
   });
@@ -93,7 +97,8 @@ export async function uploadFile(
   signal: AbortSignal,
 ): Promise<FileInfo> {
   let answer = await sendOnce(file, target, onProgress, signal);
-  if (answer.status === 401 && (await refreshSession())) {
+  // Like every other request: one refresh, else the sign-in dialog over the page, then send again.
+  if (answer.status === 401 && ((await refreshSession()) || (await expireSession()))) {
     onProgress(0);
     answer = await sendOnce(file, target, onProgress, signal);
   }
