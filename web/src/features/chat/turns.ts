@@ -239,7 +239,6 @@ export function startTurn(options: TurnOptions): Promise<boolean> {
   return accepted;
 }
 
-
 /** Appends stored messages to the cached conversation (those it does not have yet). */
 function addMessages(queryClient: QueryClient, id: string, added: Message[]): void {
   queryClient.setQueryData<Conversation>(chatKeys.session(id), (conversation) => {
