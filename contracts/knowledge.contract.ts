@@ -171,4 +171,9 @@ export const RagConfig = Type.Object({
     min_similarity_threshold: Type.Number(),
     max_results: Type.Integer(),
   }),
+  uploads: Type.Object({
+    max_upload_mb: Type.Integer({ description: 'MAX_UPLOAD_MB' }),
+    max_pdf_pages: Type.Integer({ description: 'MAX_PDF_PAGES' }),
+    accepted_extensions: Type.Array(Type.String(), { description: 'Without the dot, e.g. "pdf"' }),
+  }),
 });

@@ -182,5 +182,7 @@ describe('document ingestion', () => {
       search_settings: { default_top_k: 5, max_results: 20 },
     });
     expect(config.body.documents.total_chunks).toBeGreaterThan(0);
+    expect(config.body.uploads.max_pdf_pages).toBe(2000);
+    expect(config.body.uploads.accepted_extensions).toEqual(expect.arrayContaining(['pdf', 'docx', 'md']));
   });
 });

@@ -7,6 +7,7 @@ import {
   SearchInput,
   SearchResponse,
 } from '../../../../contracts/knowledge.contract.js';
+import { ACCEPTED_EXTENSIONS } from '../../../modules/documents/extraction/file-type.js';
 import type { Services } from '../../../services.js';
 import { errors } from '../../../shared/errors.js';
 
@@ -67,7 +68,13 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     knowledgeStatus.health(),
   );
 
-  app.get('/config', { schema: { tags, response: { 200: RagConfig, ...authErrors } } }, async () =>
-    knowledgeStatus.config(),
-  );
+  app.get('/config', { schema: { tags, response: { 200: RagConfig, ...authErrors } } }, async () => ({
+    ...(await knowledgeStatus.config()),
+    // What an upload may be, so clients (the web app) can check files before sending them.
+    uploads: {
+      max_upload_mb: services.config.documents.maxUploadMb,
+      max_pdf_pages: services.config.documents.maxPdfPages,
+      accepted_extensions: [...ACCEPTED_EXTENSIONS],
+    },
+  }));
 };
