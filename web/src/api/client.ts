@@ -153,8 +153,19 @@ export async function apiFetch(
     if (response.status !== 401) return response;
   }
   // The session is gone: keep the page, ask for the password, then carry on with this request.
-  if (await expireSession()) return send();
+  if (await untilAborted(expireSession(), options.signal)) return send();
   return response;
+}
+
+/** The promise, unless the signal aborts first (a Stop pressed while the sign-in dialog is open). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DOMException('The request was aborted', 'AbortError'));
+    if (signal.aborted) return abort();
+    signal.addEventListener('abort', abort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
 }
 
 /** A JSON request: the parsed body, or an ApiError with the server's code. */
