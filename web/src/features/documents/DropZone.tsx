@@ -1,7 +1,6 @@
 import { useRef, useState, type DragEvent, type ReactNode } from 'react';
 import { useT } from '../../i18n/i18n';
 import { Icon } from '../../ui/Icon';
-import { ACCEPTED_EXTENSIONS } from './upload';
 
 /** Drag-and-drop handlers for any element that accepts files, and whether files hover over it. */
 export function useFileDrop(onFiles: (files: File[]) => void) {
@@ -33,15 +32,15 @@ export function useFileDrop(onFiles: (files: File[]) => void) {
   };
 }
 
-/** The accept attribute for the file picker. */
-export const ACCEPT = ACCEPTED_EXTENSIONS.map((extension) => `.${extension}`).join(',');
-
 /** A drop zone with a keyboard-reachable "Choose files" button opening the file picker. */
 export function DropZone({
+  accept,
   onFiles,
   disabled,
   children,
 }: {
+  /** The extensions offered by the file picker (without the dot). */
+  accept: readonly string[];
   onFiles: (files: File[]) => void;
   disabled?: boolean;
   children?: ReactNode;
@@ -70,7 +69,7 @@ export function DropZone({
         type="file"
         multiple
         hidden
-        accept={ACCEPT}
+        accept={accept.map((extension) => `.${extension}`).join(',')}
         aria-label={t('documents.drop.choose')}
         data-testid="file-input"
         onChange={(event) => {

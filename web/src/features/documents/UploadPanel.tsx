@@ -3,13 +3,14 @@ import type { User, Workspace } from '../../api/types';
 import { useT } from '../../i18n/i18n';
 import { DropZone } from './DropZone';
 import { canUpload, personalWorkspaceName, writableWorkspaces } from './permissions';
-import { ACCEPTED_EXTENSIONS, MAX_UPLOAD_MB, type UploadTarget } from './upload';
+import type { UploadTarget } from './upload';
 import { UploadQueue } from './UploadQueue';
 import type { useUploads } from './useUploads';
 
 /** Who may read an uploaded document. */
 export type Visibility = UploadTarget['visibility'];
 const VISIBILITIES: readonly Visibility[] = ['workspace', 'managers', 'private'];
+const ALIASES: readonly string[] = ['text', 'log', 'markdown', 'htm'];
 
 /** The upload destinations: the writable workspaces, plus the personal one ('') before it exists. */
 export function uploadTargets(workspaces: readonly Workspace[], user: User) {
@@ -111,13 +112,18 @@ export function UploadPanel({
           </select>
         </div>
       </div>
-      <DropZone onFiles={(files) => uploads.add(files, { workspaceId: target, visibility })}>
-        <p id={ids.hint} className="muted small docs-dropzone-hint">
+      <DropZone
+        accept={uploads.limits.extensions}
+        onFiles={(files) => uploads.add(files, { workspaceId: target, visibility })}
+      >
+        <p id={ids.hint} className="muted small docs-dropzone-hint" data-testid="upload-hint">
           {t('documents.drop.hint', {
-            types: ACCEPTED_EXTENSIONS.filter((ext) => !['text', 'log', 'markdown', 'htm'].includes(ext))
+            // The aliases (.text, .log, .markdown, .htm) would only lengthen the line.
+            types: uploads.limits.extensions
+              .filter((ext) => !ALIASES.includes(ext))
               .map((ext) => `.${ext}`)
               .join(' '),
-            max: MAX_UPLOAD_MB,
+            max: uploads.limits.maxUploadMb,
           })}
         </p>
       </DropZone>

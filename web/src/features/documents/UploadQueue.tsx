@@ -2,7 +2,6 @@ import { useI18n } from '../../i18n/i18n';
 import type { MessageKey } from '../../i18n/messages';
 import { Icon } from '../../ui/Icon';
 import { formatBytes } from './format';
-import { MAX_UPLOAD_MB } from './upload';
 import type { UploadItem } from './useUploads';
 
 const ERROR_SUMMARY: Record<string, MessageKey> = {
@@ -16,7 +15,7 @@ const ERROR_SUMMARY: Record<string, MessageKey> = {
   NETWORK: 'documents.uploadError.network',
 };
 
-/** The files being uploaded (or refused) in this visit, each with its own progress bar or reason. */
+/** The files being uploaded (or refused) since sign-in, each with its own progress bar or reason. */
 export function UploadQueue({
   items,
   onDismiss,
@@ -34,8 +33,9 @@ export function UploadQueue({
         extension: item.problem.extension
           ? `.${item.problem.extension}`
           : t('documents.precheck.noExtension'),
+        types: item.problem.accepted.map((extension) => `.${extension}`).join(', '),
       });
-    if (item.problem?.kind === 'size') return t('documents.precheck.size', { max: MAX_UPLOAD_MB });
+    if (item.problem?.kind === 'size') return t('documents.precheck.size', { max: item.problem.maxMb });
     if (item.problem?.kind === 'empty') return t('documents.precheck.empty');
     if (item.error) {
       const key = ERROR_SUMMARY[item.error.code];

@@ -3,7 +3,13 @@
 import { keepPreviousData, useMutation, useQueries, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { api, apiFetch, toApiError } from '../../api/client';
+import type { Static } from '@sinclair/typebox';
 import type { FileInfo, FileList, RagHealth, Workspace, WorkspaceMember } from '../../api/types';
+import type { RagConfig as RagConfigSchema } from '../../../../contracts/knowledge.contract.js';
+import { DEFAULT_LIMITS, type UploadLimits } from './upload';
+
+/** The knowledge base's configuration, including what an upload may be. */
+export type RagConfig = Static<typeof RagConfigSchema>;
 
 /** Query keys of this screen (all under 'documents' / 'workspaces' so one invalidation reaches them). */
 export const keys = {
@@ -13,6 +19,7 @@ export const keys = {
   list: (filter: DocumentFilter) => ['documents', 'list', filter] as const,
   detail: (id: string) => ['documents', 'detail', id] as const,
   health: ['rag', 'health'] as const,
+  config: ['rag', 'config'] as const,
 };
 
 /** The list's server-side filters and page. */
@@ -90,6 +97,23 @@ export function useRagHealth() {
     queryFn: ({ signal }) => api<RagHealth>('GET', '/api/v1/rag/health', { signal }),
     staleTime: 60_000,
   });
+}
+
+/**
+ * What the server accepts for an upload (size limit, extensions), from GET /api/v1/rag/config; its
+ * defaults while that loads or when it cannot be read (the server checks again either way).
+ */
+export function useUploadLimits(): UploadLimits {
+  const config = useQuery({
+    queryKey: keys.config,
+    queryFn: ({ signal }) => api<RagConfig>('GET', '/api/v1/rag/config', { signal }),
+    staleTime: 5 * 60_000,
+    select: (data): UploadLimits => ({
+      maxUploadMb: data.uploads.max_upload_mb,
+      extensions: data.uploads.accepted_extensions.map((extension) => extension.toLowerCase()),
+    }),
+  });
+  return config.data ?? DEFAULT_LIMITS;
 }
 
 /** Creates a workspace (admins and managers). */

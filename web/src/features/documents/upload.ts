@@ -4,7 +4,10 @@ import { ApiError, refreshSession } from '../../api/client';
 import { expireSession, getAccessToken } from '../../api/session';
 import type { FileInfo } from '../../api/types';
 
-/** Extensions the server accepts (src/modules/documents/extraction/file-type.ts). */
+/**
+ * Extensions the server accepts (src/modules/documents/extraction/file-type.ts): used only until
+ * GET /api/v1/rag/config has answered, or when it cannot be read.
+ */
 export const ACCEPTED_EXTENSIONS = [
   'pdf',
   'docx',
@@ -19,20 +22,32 @@ export const ACCEPTED_EXTENSIONS = [
   'htm',
 ] as const;
 
-/** The server's default MAX_UPLOAD_MB; the server checks again and has the last word. */
+/** The server's default MAX_UPLOAD_MB, with the same fallback role; the server has the last word. */
 export const MAX_UPLOAD_MB = 50;
 
-/** Why a file is refused before it is sent. */
-export type PrecheckProblem = { kind: 'extension'; extension: string } | { kind: 'size' } | { kind: 'empty' };
+/** What the server accepts: its largest upload in MiB and the extensions (without the dot). */
+export interface UploadLimits {
+  readonly maxUploadMb: number;
+  readonly extensions: readonly string[];
+}
+
+/** The limits assumed before the server has said (its defaults). */
+export const DEFAULT_LIMITS: UploadLimits = { maxUploadMb: MAX_UPLOAD_MB, extensions: ACCEPTED_EXTENSIONS };
+
+/** Why a file is refused before it is sent (with the limit that refused it, to name it later). */
+export type PrecheckProblem =
+  | { kind: 'extension'; extension: string; accepted: readonly string[] }
+  | { kind: 'size'; maxMb: number }
+  | { kind: 'empty' };
 
 /** Checks extension and size before sending, so a user learns at once and no bandwidth is wasted. */
-export function precheck(file: File): PrecheckProblem | null {
+export function precheck(file: File, limits: UploadLimits): PrecheckProblem | null {
   const dot = file.name.lastIndexOf('.');
   const extension = dot > 0 ? file.name.slice(dot + 1).toLowerCase() : '';
-  if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension))
-    return { kind: 'extension', extension };
+  if (!limits.extensions.includes(extension))
+    return { kind: 'extension', extension, accepted: limits.extensions };
   if (file.size === 0) return { kind: 'empty' };
-  if (file.size > MAX_UPLOAD_MB * 1_048_576) return { kind: 'size' };
+  if (file.size > limits.maxUploadMb * 1_048_576) return { kind: 'size', maxMb: limits.maxUploadMb };
   return null;
 }
 

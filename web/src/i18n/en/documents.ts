@@ -52,8 +52,7 @@ export const documents = {
   'documents.uploadError.conflict': 'The upload was refused.',
   'documents.uploadError.network': 'The server could not be reached.',
   'documents.uploadError.generic': 'The upload failed.',
-  'documents.precheck.extension':
-    '{extension} files are not supported. Accepted: PDF, Word (.docx), Excel (.xlsx), CSV, Markdown, text and HTML.',
+  'documents.precheck.extension': '{extension} files are not supported. Accepted: {types}.',
   'documents.precheck.noExtension': 'Files without an extension',
   'documents.precheck.size': 'The file is larger than the {max} MB limit.',
   'documents.precheck.empty': 'The file is empty.',

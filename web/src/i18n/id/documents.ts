@@ -55,8 +55,7 @@ export const documents = {
   'documents.uploadError.conflict': 'Unggahan ditolak.',
   'documents.uploadError.network': 'Server tidak dapat dihubungi.',
   'documents.uploadError.generic': 'Unggahan gagal.',
-  'documents.precheck.extension':
-    'Berkas {extension} tidak didukung. Yang diterima: PDF, Word (.docx), Excel (.xlsx), CSV, Markdown, teks, dan HTML.',
+  'documents.precheck.extension': 'Berkas {extension} tidak didukung. Yang diterima: {types}.',
   'documents.precheck.noExtension': 'tanpa ekstensi',
   'documents.precheck.size': 'Berkas melebihi batas {max} MB.',
   'documents.precheck.empty': 'Berkas kosong.',
