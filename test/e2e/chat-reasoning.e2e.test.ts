@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { newMessageRow } from '../../src/modules/chat/conversation.repository.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { launchBrowser, openApp, signIn } from './browser.js';
 
@@ -21,19 +21,9 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
   const { conversations } = t.runtime.services.repositories;
   const message = (role: 'user' | 'assistant', content: string, reasoning: string | null) =>
     conversations.appendMessage({
-      id: randomUUID(),
-      conversation_id: created.body.id,
-      role,
-      content,
+      ...newMessageRow(created.body.id, role, content, new Date().toISOString()),
       reasoning,
-      status: 'complete',
-      prompt_tokens: null,
-      completion_tokens: null,
-      latency_ms: null,
-      time_to_first_token_ms: null,
       model: 'deepseek-r1-distill-qwen-1.5b',
-      sources: null,
-      created_at: new Date().toISOString(),
     });
   await message('user', 'Should we approve the invoice?', null);
   await message(

@@ -12,7 +12,12 @@ import type { RetrievalService, SearchResult } from '../retrieval/retrieval.serv
 import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
 import { createChatKnowledge, markCited } from './chat-knowledge.js';
 import { RAG_RULES, withDocuments, type RagMode } from './rag-context.js';
-import type { ConversationRepository, ConversationRow, MessageRow } from './conversation.repository.js';
+import {
+  newMessageRow,
+  type ConversationRepository,
+  type ConversationRow,
+  type MessageRow,
+} from './conversation.repository.js';
 
 /** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
 export type ChatEvent =
@@ -137,7 +142,7 @@ export function createChatService(dependencies: {
     try {
       if (!existing) await conversations.insert(conversation);
       const userRow = await conversations.appendMessage(
-        newMessage(conversation.id, 'user', input.message, nowIso()),
+        newMessageRow(conversation.id, 'user', input.message, nowIso()),
       );
       if (conversation.title === DEFAULT_TITLE && conversation.message_count === 0) {
         await conversations.update(conversation.id, principal.user.id, { title: titleFrom(input.message) });
@@ -231,7 +236,7 @@ export function createChatService(dependencies: {
       // Runs on normal end, on error, and when the client goes away (the consumer stops iterating),
       // so a partial answer is always stored, marked incomplete.
       stored = await conversations.appendMessage({
-        ...newMessage(conversation.id, 'assistant', answer.text, nowIso()),
+        ...newMessageRow(conversation.id, 'assistant', answer.text, nowIso()),
         reasoning: answer.reasoning || null,
         status: finish?.status ?? (failure ? 'error' : 'incomplete'),
         prompt_tokens: finish?.usage.promptTokens ?? null,
@@ -281,24 +286,6 @@ export function createChatService(dependencies: {
     },
     sendMessage,
     regenerate,
-  };
-}
-
-function newMessage(conversationId: string, role: 'user' | 'assistant', content: string, createdAt: string) {
-  return {
-    id: crypto.randomUUID(),
-    conversation_id: conversationId,
-    role,
-    content,
-    reasoning: null,
-    status: 'complete' as const,
-    prompt_tokens: null,
-    completion_tokens: null,
-    latency_ms: null,
-    time_to_first_token_ms: null,
-    model: null,
-    sources: null,
-    created_at: createdAt,
   };
 }
 

@@ -113,5 +113,29 @@ export function createConversationRepository(db: Kysely<Database>) {
   };
 }
 
+/** A new message row: complete, with nothing measured yet (answers fill in tokens, latency, sources). */
+export function newMessageRow(
+  conversationId: string,
+  role: 'user' | 'assistant',
+  content: string,
+  createdAt: string,
+): NewMessage {
+  return {
+    id: crypto.randomUUID(),
+    conversation_id: conversationId,
+    role,
+    content,
+    reasoning: null,
+    status: 'complete',
+    prompt_tokens: null,
+    completion_tokens: null,
+    latency_ms: null,
+    time_to_first_token_ms: null,
+    model: null,
+    sources: null,
+    created_at: createdAt,
+  };
+}
+
 /** The conversation repository's shape. */
 export type ConversationRepository = ReturnType<typeof createConversationRepository>;
