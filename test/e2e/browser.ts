@@ -60,6 +60,30 @@ export async function openApp(
   return { context, page, watch };
 }
 
+/**
+ * Slows this page's uploads to `bytesPerSecond` (Chromium's network emulation), to act mid-upload;
+ * returns the function that lifts the limit.
+ */
+export async function throttleUploads(
+  context: BrowserContext,
+  page: Page,
+  bytesPerSecond: number,
+): Promise<() => Promise<void>> {
+  const cdp = await context.newCDPSession(page);
+  const limit = (uploadThroughput: number) =>
+    cdp.send('Network.emulateNetworkConditions', {
+      offline: false,
+      latency: 0,
+      downloadThroughput: -1,
+      uploadThroughput,
+    });
+  await cdp.send('Network.enable');
+  await limit(bytesPerSecond);
+  return async () => {
+    await limit(-1);
+  };
+}
+
 /** Signs in through the login form. */
 export async function signIn(page: Page, login: string, password: string): Promise<void> {
   await page.getByLabel(/username|nama pengguna/i).fill(login);

@@ -1,10 +1,9 @@
 // Uploads that outlive the screen they started on, and the server's upload limits checked in the browser.
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn } from './browser.js';
-
-const PASSWORD = 'user password 123';
+import { openDocuments, PASSWORD, row } from './documents-support.js';
+import { launchBrowser, openApp, screenshot, signIn, throttleUploads } from './browser.js';
 
 let t: TestApp;
 let browser: Browser;
@@ -17,15 +16,6 @@ afterAll(async () => {
   await t?.close();
 });
 
-const row = (page: Page, name: string) => page.getByTestId('document-row').filter({ hasText: name });
-
-async function openDocuments(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await signIn(page, email, PASSWORD);
-  await page.getByRole('link', { name: 'Documents' }).click();
-  await page.getByRole('heading', { name: 'Documents', level: 1 }).waitFor();
-}
-
 it('keeps an upload running while the user is on another screen, and asks before the tab closes', async () => {
   const user = await t.createUser('user');
   const { page, watch, context } = await openApp(browser, t.url);
@@ -36,14 +26,7 @@ it('keeps an upload running while the user is on another screen, and asks before
   const name = 'field-handbook.txt';
   const line = 'Section {n}: inspect every ladder before use and log the inspection in the site book.\n';
   const text = Array.from({ length: 48_000 }, (_, n) => line.replace('{n}', String(n))).join('');
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: 400 * 1024,
-  });
+  const unthrottle = await throttleUploads(context, page, 400 * 1024);
   const posts: string[] = [];
   const failed: string[] = [];
   let answered = false;
@@ -91,12 +74,7 @@ it('keeps an upload running while the user is on another screen, and asks before
   if (!shown.includes('Uploaded')) expect(await percent()).toBeGreaterThan(before);
   await screenshot(page, 'documents-upload-returned');
   await expect.poll(() => item.textContent(), { timeout: 30_000 }).toContain('Uploaded');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
+  await unthrottle();
   await expect.poll(() => row(page, name).getAttribute('data-status'), { timeout: 60_000 }).toBe('PROCESSED');
 
   // Sent once, never aborted, stored once.
@@ -180,14 +158,7 @@ it('stops a running upload and forgets the queue when the user signs out', async
   const user = await t.createUser('user');
   const { page, watch, context } = await openApp(browser, t.url);
   await openDocuments(page, user.email);
-  const cdp = await context.newCDPSession(page);
-  await cdp.send('Network.enable');
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: 200 * 1024,
-  });
+  const unthrottle = await throttleUploads(context, page, 200 * 1024);
   const aborted: string[] = [];
   page.on('requestfailed', (request) => {
     if (request.method() === 'POST' && request.url().endsWith('/api/v1/files')) aborted.push(request.url());
@@ -203,12 +174,7 @@ it('stops a running upload and forgets the queue when the user signs out', async
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('button', { name: 'Sign in' }).waitFor();
   await expect.poll(() => aborted).toHaveLength(1);
-  await cdp.send('Network.emulateNetworkConditions', {
-    offline: false,
-    latency: 0,
-    downloadThroughput: -1,
-    uploadThroughput: -1,
-  });
+  await unthrottle();
 
   // Signed in again: nothing of the last session's queue, nothing stored, nothing holds the tab.
   await signIn(page, user.email, PASSWORD);

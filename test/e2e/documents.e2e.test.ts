@@ -2,11 +2,11 @@
 // live status, refused uploads with their reasons, preview, re-process, delete, filters, permissions.
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn, type PageWatch } from './browser.js';
+import { openDocuments, row } from './documents-support.js';
+import { launchBrowser, openApp, screenshot, type PageWatch } from './browser.js';
 
-const PASSWORD = 'user password 123';
 const PNG = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
 ]);
@@ -21,15 +21,6 @@ afterAll(async () => {
   await browser?.close();
   await t?.close();
 });
-
-const row = (page: Page, name: string) => page.getByTestId('document-row').filter({ hasText: name });
-
-async function openDocuments(page: Page, email: string): Promise<void> {
-  await page.goto('/');
-  await signIn(page, email, PASSWORD);
-  await page.getByRole('link', { name: 'Documents' }).click();
-  await page.getByRole('heading', { name: 'Documents', level: 1 }).waitFor();
-}
 
 /** The browser logs every non-2xx response; the refused uploads below are refused on purpose. */
 function unexpectedConsoleErrors(watch: PageWatch): string[] {
