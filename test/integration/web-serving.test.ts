@@ -66,6 +66,22 @@ describe('the web app', () => {
   });
 });
 
+/** POST /auth/refresh with the given refresh cookie, with or without the transport header. */
+const refreshWithCookie = (token: string, withHeader = true) =>
+  t.app.inject({
+    method: 'POST',
+    url: '/api/v1/auth/refresh',
+    ...(withHeader && { headers: cookieTransport }),
+    cookies: { ps_refresh: token },
+    payload: {},
+  });
+/** The value of the refresh cookie a response set. */
+const refreshCookieOf = (headers: Record<string, unknown>) =>
+  setCookies(headers)
+    .find((cookie) => cookie.startsWith('ps_refresh='))!
+    .split(';')[0]!
+    .slice('ps_refresh='.length);
+
 describe('refresh token in an httpOnly cookie', () => {
   it('login puts it in the cookie (not the body); refresh and logout use the cookie', async () => {
     const login = await t.app.inject({
@@ -87,37 +103,17 @@ describe('refresh token in an httpOnly cookie', () => {
     const token = refresh.split(';')[0]!.slice('ps_refresh='.length);
 
     // Without the transport header (as a cross-site form would send it) the cookie is not accepted.
-    const forged = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      cookies: { ps_refresh: token },
-      payload: {},
-    });
+    const forged = await refreshWithCookie(token, false);
     expect(forged.statusCode).toBe(401);
 
-    const refreshed = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      headers: cookieTransport,
-      cookies: { ps_refresh: token },
-      payload: {},
-    });
+    const refreshed = await refreshWithCookie(token);
     expect(refreshed.statusCode).toBe(200);
     expect(refreshed.json().refresh_token).toBeUndefined();
-    const rotated = setCookies(refreshed.headers)
-      .find((cookie) => cookie.startsWith('ps_refresh='))!
-      .split(';')[0]!
-      .slice('ps_refresh='.length);
+    const rotated = refreshCookieOf(refreshed.headers);
     expect(rotated).not.toBe(token);
 
     // Reusing the old cookie ends the session (rotation theft detection) and clears the cookie.
-    const reused = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      headers: cookieTransport,
-      cookies: { ps_refresh: token },
-      payload: {},
-    });
+    const reused = await refreshWithCookie(token);
     expect(reused.statusCode).toBe(401);
     expect(setCookies(reused.headers).some((cookie) => /^ps_refresh=;/.test(cookie))).toBe(true);
   });
@@ -137,10 +133,7 @@ describe('refresh token in an httpOnly cookie', () => {
       headers: cookieTransport,
       payload: { email: ADMIN_EMAIL, password: ADMIN_PASSWORD },
     });
-    const token = setCookies(login.headers)
-      .find((cookie) => cookie.startsWith('ps_refresh='))!
-      .split(';')[0]!
-      .slice('ps_refresh='.length);
+    const token = refreshCookieOf(login.headers);
     const logout = await t.app.inject({
       method: 'POST',
       url: '/api/v1/auth/logout',
@@ -151,13 +144,7 @@ describe('refresh token in an httpOnly cookie', () => {
     const cleared = setCookies(logout.headers);
     expect(cleared.some((cookie) => /^ps_refresh=;/.test(cookie))).toBe(true);
     expect(cleared.some((cookie) => /^ps_session=;/.test(cookie))).toBe(true);
-    const after = await t.app.inject({
-      method: 'POST',
-      url: '/api/v1/auth/refresh',
-      headers: cookieTransport,
-      cookies: { ps_refresh: token },
-      payload: {},
-    });
+    const after = await refreshWithCookie(token);
     expect(after.statusCode).toBe(401);
   });
 });
