@@ -15,6 +15,7 @@ const PATHS = {
   trash: 'M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13',
   edit: 'M4 20h4L20 8l-4-4L4 16z',
   upload: 'M12 16V4M7 9l5-5 5 5M4 20h16',
+  download: 'M12 4v12M7 11l5 5 5-5M4 20h16',
   search: 'M10 4a6 6 0 110 12 6 6 0 010-12zM15 15l5 5',
   book: 'M4 4h7a3 3 0 013 3v13a3 3 0 00-3-3H4zM20 4h-6',
   eye: 'M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12zM12 9a3 3 0 100 6 3 3 0 000-6z',

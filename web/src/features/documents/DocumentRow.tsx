@@ -15,26 +15,6 @@ export interface RowActions {
   onDelete: () => void;
 }
 
-function DownloadIcon() {
-  return (
-    <svg
-      className="icon"
-      width={20}
-      height={20}
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M12 4v12M7 11l5 5 5-5M4 20h16" />
-    </svg>
-  );
-}
-
 /** One document: a table row on a wide screen, a card on a phone (CSS). */
 export function DocumentRow({
   file,
@@ -102,7 +82,7 @@ export function DocumentRow({
             title={t('documents.action.downloadShort')}
             onClick={actions.onDownload}
           >
-            <DownloadIcon />
+            <Icon name="download" />
           </button>
           {actions.canReprocess && (
             <button
