@@ -24,6 +24,7 @@ import { extractionLimitsFrom } from './modules/documents/extraction/extraction-
 import { createFileStore } from './modules/documents/file-store.js';
 import { createIngestionHandlers } from './modules/documents/ingestion.js';
 import { createJobRepository } from './modules/jobs/job.repository.js';
+import { createUsageStatsRepository } from './modules/stats/usage-stats.repository.js';
 import { createKnowledgeStatus } from './modules/retrieval/knowledge-status.js';
 import { createRetrievalService, MAX_TOP_K } from './modules/retrieval/retrieval.service.js';
 import { createSqliteRetrievalIndex } from './modules/retrieval/sqlite-retrieval-index.js';
@@ -62,6 +63,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     workspaces: createWorkspaceRepository(db),
     documents: createDocumentRepository(db),
     jobs: createJobRepository(db),
+    usageStats: createUsageStatsRepository(db),
   };
   const users = createUsersService({
     users: repositories.users,

@@ -8,6 +8,7 @@ import * as modelDownloads from './migrations/0002-model-downloads.js';
 import * as workspaces from './migrations/0003-workspaces.js';
 import * as jobs from './migrations/0004-jobs.js';
 import * as documents from './migrations/0005-documents.js';
+import * as messageStats from './migrations/0006-message-stats.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0003-workspaces': workspaces,
   '0004-jobs': jobs,
   '0005-documents': documents,
+  '0006-message-stats': messageStats,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,17 +1,16 @@
-import { cpus, freemem, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { AdminStats, StatsQuery } from '../../../../contracts/admin.contract.js';
 import { authErrors } from '../../../../contracts/common.contract.js';
-import { createUsageStatsRepository } from '../../../modules/stats/usage-stats.repository.js';
 import type { Services } from '../../../services.js';
-import { presentLoadedModel } from '../health/health.routes.js';
+import { memoryFigures, presentLoadedModel } from '../health/health.routes.js';
 
 const tags = ['admin'];
 const staff = { roles: ['admin', 'manager'] as const };
 
 /** /api/v1/admin: the admin dashboard (admins and managers). */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const stats = createUsageStatsRepository(services.database.db);
+  const stats = services.repositories.usageStats;
 
   app.get(
     '/stats',
@@ -50,7 +49,6 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 function systemFigures(services: Services, now: Date): AdminStats['system'] {
   const uptimeMs = Math.max(0, now.getTime() - services.startedAt.getTime());
   const cpu = process.cpuUsage();
-  const memory = process.memoryUsage();
   const processors = cpus();
   // cpuUsage() counts from process start, so divide by the process's own uptime.
   const processUptimeUs = process.uptime() * 1e6;
@@ -60,10 +58,7 @@ function systemFigures(services: Services, now: Date): AdminStats['system'] {
     cpu_model: processors[0]?.model ?? 'unknown',
     load_average: loadavg(),
     process_cpu_percent: processUptimeUs > 0 ? round2(((cpu.user + cpu.system) / processUptimeUs) * 100) : 0,
-    rss_bytes: memory.rss,
-    heap_used_bytes: memory.heapUsed,
-    system_total_bytes: totalmem(),
-    system_free_bytes: freemem(),
+    ...memoryFigures(),
   };
 }
 

@@ -35,6 +35,17 @@ const Health = Type.Object({
   database: Type.Object({ dialect: Type.String(), ok: Type.Boolean() }),
 });
 
+/** This process's and the host's memory, as /health and the admin dashboard show it. */
+export function memoryFigures() {
+  const memory = process.memoryUsage();
+  return {
+    rss_bytes: memory.rss,
+    heap_used_bytes: memory.heapUsed,
+    system_total_bytes: totalmem(),
+    system_free_bytes: freemem(),
+  };
+}
+
 /** GET /health: liveness plus model, memory and uptime (seed 003's dashboard figures). Public. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; version: string }> = async (
   app,
@@ -49,18 +60,12 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; versi
         () => true,
         () => false,
       );
-      const memory = process.memoryUsage();
       return {
         status: engine.loaded && databaseOk ? ('ok' as const) : ('degraded' as const),
         version,
         uptime_seconds: Math.floor((services.clock().getTime() - services.startedAt.getTime()) / 1000),
         model: presentLoadedModel(engine),
-        memory: {
-          rss_bytes: memory.rss,
-          heap_used_bytes: memory.heapUsed,
-          system_total_bytes: totalmem(),
-          system_free_bytes: freemem(),
-        },
+        memory: memoryFigures(),
         database: { dialect: services.database.dialect, ok: databaseOk },
       };
     },
