@@ -1,18 +1,10 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, signIn } from './browser.js';
+import { expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/test-app.js';
+import { openApp, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 const SCREENS = [
   '/chat',
@@ -44,7 +36,7 @@ it('gives every control on every main screen an accessible name, on a desktop an
     { width: 1280, height: 800 },
     { width: 390, height: 844 },
   ]) {
-    const { page, watch, context } = await openApp(browser, t.url, { viewport });
+    const { page, watch, context } = await openApp(suite.browser, suite.t.url, { viewport });
     await page.goto('/');
     expect(await unnamedControls(page), 'sign-in page').toEqual([]);
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
@@ -64,7 +56,7 @@ it('gives every control on every main screen an accessible name, on a desktop an
 });
 
 it('reaches the chat controls with the keyboard alone, each focused control named', async () => {
-  const { page, context } = await openApp(browser, t.url);
+  const { page, context } = await openApp(suite.browser, suite.t.url);
   await page.goto('/');
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
   const composer = page.getByRole('textbox', { name: 'Message' });

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { storiesModel } from '../helpers/shared-models.js';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn } from './browser.js';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/test-app.js';
+import { openApp, screenshot, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 
 const STORIES_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
 const ADMIN_CHAT_TITLE = 'Admin only: budget 4711';
@@ -21,8 +22,6 @@ const PROMPT = {
   content: 'Answer like a friendly pirate.',
 };
 
-let t: TestApp;
-let browser: Browser;
 let hub: { url: string; server: Server };
 
 /** A slow local model hub: serves the tiny GGUF in 64 KiB pieces every 250 ms (about 5 s in all). */
@@ -50,15 +49,12 @@ async function startSlowHub(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
+const suite = browserSuite();
 beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
   hub = await startSlowHub();
 });
 afterAll(async () => {
-  await browser?.close();
   hub?.server.close();
-  await t?.close();
 });
 
 /** A screenshot of the whole console: the shell scrolls inside <main>, so grow the window to fit it first. */
@@ -86,14 +82,14 @@ async function openTab(page: Page, name: string) {
 
 describe('admin console', () => {
   it('shows figures, creates a user, manages prompts and pulls and switches a model', async () => {
-    const admin = await t.adminToken();
+    const admin = await suite.t.adminToken();
     // Data for the charts: one answer through the API, and a conversation only the admin may see.
-    const chat = await t.call('POST', '/api/v1/chat', admin, { message: 'Once upon a time' });
+    const chat = await suite.t.call('POST', '/api/v1/chat', admin, { message: 'Once upon a time' });
     expect(chat.status).toBe(200);
-    const secret = await t.call('POST', '/api/v1/chat/sessions', admin, { title: ADMIN_CHAT_TITLE });
+    const secret = await suite.t.call('POST', '/api/v1/chat/sessions', admin, { title: ADMIN_CHAT_TITLE });
     expect(secret.status).toBe(201);
 
-    const { page, watch, context } = await openApp(browser, t.url);
+    const { page, watch, context } = await openApp(suite.browser, suite.t.url);
     await page.goto('/');
     await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);
     await page
@@ -151,7 +147,7 @@ describe('admin console', () => {
     const promptItem = page.getByTestId('prompt').filter({ hasText: PROMPT.name });
     await expect.poll(() => promptItem.locator('.badge').textContent()).toBe('Active');
     expect(await page.getByTestId('prompt').locator('.badge', { hasText: 'Active' }).count()).toBe(1);
-    const prompts = (await t.call('GET', '/api/v1/prompts', admin)).body.prompts;
+    const prompts = (await suite.t.call('GET', '/api/v1/prompts', admin)).body.prompts;
     expect(prompts.filter((prompt: any) => prompt.is_active).map((prompt: any) => prompt.name)).toEqual([
       PROMPT.name,
     ]);
@@ -196,7 +192,7 @@ describe('admin console', () => {
       .getByRole('listitem')
       .filter({ hasText: 'e2e-tiny' });
     expect(await registry.locator('.badge-ok').textContent()).toBe('Loaded');
-    expect((await t.call('GET', '/health', admin)).body.model.id).toBe('e2e-tiny');
+    expect((await suite.t.call('GET', '/health', admin)).body.model.id).toBe('e2e-tiny');
     await shot(page, 'admin-models');
 
     // Phone layout: the users table scrolls inside its own box, the page does not.
@@ -221,7 +217,7 @@ describe('admin console', () => {
   });
 
   it('keeps a plain user out: no Admin link, a forbidden page, no admin data, not the admin’s chats', async () => {
-    const { page, watch, context } = await openApp(browser, t.url);
+    const { page, watch, context } = await openApp(suite.browser, suite.t.url);
     const adminApi: { url: string; status: number }[] = [];
     const chatLists: string[] = [];
     page.on('response', (response) => {
@@ -266,13 +262,13 @@ describe('admin console', () => {
     await page.waitForTimeout(500);
     expect(await page.getByText(ADMIN_CHAT_TITLE).count()).toBe(0);
     for (const body of chatLists) expect(body).not.toContain(ADMIN_CHAT_TITLE);
-    const token = await t.login(NEW_USER.email, NEW_USER.newPassword);
-    const own = await t.call('GET', '/api/v1/chat/sessions', token);
+    const token = await suite.t.login(NEW_USER.email, NEW_USER.newPassword);
+    const own = await suite.t.call('GET', '/api/v1/chat/sessions', token);
     expect(own.status).toBe(200);
     expect(own.body.sessions.map((session: any) => session.title)).not.toContain(ADMIN_CHAT_TITLE);
     // …and the server refuses the admin endpoints to this user.
-    expect((await t.call('GET', '/api/v1/users', token)).status).toBe(403);
-    expect((await t.call('GET', '/api/v1/admin/stats', token)).status).toBe(403);
+    expect((await suite.t.call('GET', '/api/v1/users', token)).status).toBe(403);
+    expect((await suite.t.call('GET', '/api/v1/admin/stats', token)).status).toBe(403);
 
     expect(watch.consoleErrors).toEqual([]);
     expect(watch.pageErrors).toEqual([]);

@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { expect, it } from 'vitest';
 import { uploadFile, waitForDocument } from '../helpers/upload.js';
-import { launchBrowser, openApp, screenshot, signIn } from './browser.js';
+import { openApp, screenshot, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 
 const DOCUMENT = [
   '# Lighthouse keeping',
@@ -13,24 +12,15 @@ const DOCUMENT = [
   '',
 ].join('\n');
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true, env: { MODEL_MAX_TOKENS: '60', MODEL_CONTEXT_LENGTH: '2048' } });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite({ env: { MODEL_MAX_TOKENS: '60', MODEL_CONTEXT_LENGTH: '2048' } });
 
 it('answers from a document and shows the exact cited passage with its document and section', async () => {
-  const user = await t.createUser('user');
-  const uploaded = await uploadFile(t, user.token, 'lighthouse.md', DOCUMENT);
+  const user = await suite.t.createUser('user');
+  const uploaded = await uploadFile(suite.t, user.token, 'lighthouse.md', DOCUMENT);
   expect(uploaded.status, JSON.stringify(uploaded.body)).toBe(201);
-  expect((await waitForDocument(t, user.token, uploaded.body.id)).status).toBe('PROCESSED');
+  expect((await waitForDocument(suite.t, user.token, uploaded.body.id)).status).toBe('PROCESSED');
 
-  const { page, watch, context } = await openApp(browser, t.url);
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   await page.goto('/');
   await signIn(page, user.email, 'user password 123');
   const composer = page.getByRole('textbox', { name: 'Message' });
@@ -45,11 +35,11 @@ it('answers from a document and shows the exact cited passage with its document 
 
   // The stored answer names its source; the screen lists it under the answer.
   const id = new URL(page.url()).pathname.split('/').pop()!;
-  const stored = (await t.call('GET', `/api/v1/chat/sessions/${id}`, user.token)).body;
+  const stored = (await suite.t.call('GET', `/api/v1/chat/sessions/${id}`, user.token)).body;
   const source = stored.messages.at(-1).sources[0];
   expect(source).toMatchObject({ index: 1, filename: 'lighthouse.md', document_id: uploaded.body.id });
   const chunk = (
-    await t.call('GET', `/api/v1/files/${source.document_id}/chunks/${source.chunk_id}`, user.token)
+    await suite.t.call('GET', `/api/v1/files/${source.document_id}/chunks/${source.chunk_id}`, user.token)
   ).body;
   expect(chunk.content).toContain('zircon lighthouse lamp is polished every Tuesday');
   expect(await page.evaluate(() => localStorage.getItem('privatestack.chat.ragMode'))).toBe('always');

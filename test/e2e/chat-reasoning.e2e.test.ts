@@ -1,24 +1,14 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { newMessageRow } from '../../src/modules/chat/conversation.repository.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, signIn } from './browser.js';
+import { openApp, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 it('shows a reasoning model’s thinking collapsed and apart from the answer; a reload keeps it all', async () => {
-  const user = await t.createUser('user');
-  const created = await t.call('POST', '/api/v1/chat/sessions', user.token, { title: 'Reasoning' });
-  const { conversations } = t.runtime.services.repositories;
+  const user = await suite.t.createUser('user');
+  const created = await suite.t.call('POST', '/api/v1/chat/sessions', user.token, { title: 'Reasoning' });
+  const { conversations } = suite.t.runtime.services.repositories;
   const message = (role: 'user' | 'assistant', content: string, reasoning: string | null) =>
     conversations.appendMessage({
       ...newMessageRow(created.body.id, role, content, new Date().toISOString()),
@@ -32,7 +22,7 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
     'The limit is 10 million rupiah and the invoice is 4 million, so <b>it fits</b>.',
   );
 
-  const { page, watch, context } = await openApp(browser, t.url);
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   // A link straight to the conversation, signing in on the way (the page must then load it).
   await page.goto(`/chat/${created.body.id}`);
   await signIn(page, user.email, 'user password 123');
@@ -71,9 +61,9 @@ it('shows a reasoning model’s thinking collapsed and apart from the answer; a 
 });
 
 it('forgets one user’s unsent text when they sign out and another user signs in on the same tab', async () => {
-  const alice = await t.createUser('user');
-  const bob = await t.createUser('user');
-  const { page, watch, context } = await openApp(browser, t.url);
+  const alice = await suite.t.createUser('user');
+  const bob = await suite.t.createUser('user');
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   await page.goto('/');
   await signIn(page, alice.email, 'user password 123');
   const composer = page.getByRole('textbox', { name: 'Message' });

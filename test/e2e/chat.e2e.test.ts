@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn, type PageWatch } from './browser.js';
+import { beforeAll, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openApp, screenshot, signIn, type PageWatch } from './browser.js';
+import { browserSuite } from './suite.js';
 
 // Long answers (the tiny model writes 1500 tokens in a few seconds) so there is time to watch
 // them grow and to stop one halfway.
@@ -10,36 +10,30 @@ const EMAIL = 'writer@example.test';
 const TEMPORARY = 'temporary pass 1';
 const PASSWORD = 'my own password 2';
 
-let t: TestApp;
-let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let watch: PageWatch;
 let token = '';
 let conversationId = '';
 
+const suite = browserSuite({ env });
 beforeAll(async () => {
-  t = await startTestApp({ listen: true, env });
-  browser = await launchBrowser();
-  const created = await t.call('POST', '/api/v1/users', await t.adminToken(), {
+  const created = await suite.t.call('POST', '/api/v1/users', await suite.t.adminToken(), {
     email: EMAIL,
     password: TEMPORARY,
     role: 'user',
     must_change_password: true,
   });
   expect(created.status, JSON.stringify(created.body)).toBe(201);
-  ({ context, page, watch } = await openApp(browser, t.url));
+  ({ context, page, watch } = await openApp(suite.browser, suite.t.url));
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
 });
 
 const composer = () => page.getByRole('textbox', { name: 'Message' });
 const announcer = () => page.getByTestId('chat-announcer');
 const assistants = () => page.locator('li[data-role="assistant"]');
-const conversation = async () => (await t.call('GET', `/api/v1/chat/sessions/${conversationId}`, token)).body;
+const conversation = async () =>
+  (await suite.t.call('GET', `/api/v1/chat/sessions/${conversationId}`, token)).body;
 /** Text without whitespace: rendered paragraphs lose the newlines between them. */
 const squash = (text: string) => text.replace(/\s+/g, '');
 
@@ -62,7 +56,7 @@ it('signs in with a forced password change, streams an answer progressively and 
   await page.getByLabel('Repeat new password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByText('How can I help you today?').waitFor();
-  token = await t.login(EMAIL, PASSWORD);
+  token = await suite.t.login(EMAIL, PASSWORD);
   expect(await page.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
 
   // Turn 1: the answer grows on screen token by token.
@@ -161,7 +155,7 @@ it('regenerates the last answer, copies it, and renames, searches and deletes co
   const dialog = page.getByRole('dialog', { name: 'Delete this conversation?' });
   await dialog.getByRole('button', { name: 'Delete' }).click();
   await expect.poll(() => list.getByRole('link').count()).toBe(1);
-  const remaining = (await t.call('GET', '/api/v1/chat/sessions', token)).body;
+  const remaining = (await suite.t.call('GET', '/api/v1/chat/sessions', token)).body;
   expect(remaining.sessions.map((s: { title: string }) => s.title)).toEqual(['Bedtime stories']);
 
   // Phone: the list is a panel behind a button.

@@ -1,26 +1,16 @@
 // The documents screen in a real browser against the real server: drag-and-drop and picker uploads with
 // live status, refused uploads with their reasons, preview, re-process, delete, filters, permissions.
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
+import { expect, it } from 'vitest';
 import { openDocuments, row } from './documents-support.js';
-import { launchBrowser, openApp, screenshot, type PageWatch } from './browser.js';
+import { openApp, screenshot, type PageWatch } from './browser.js';
+import { browserSuite } from './suite.js';
 
 const PNG = Buffer.from([
   0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52,
 ]);
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 /** The browser logs every non-2xx response; the refused uploads below are refused on purpose. */
 function unexpectedConsoleErrors(watch: PageWatch): string[] {
@@ -28,8 +18,8 @@ function unexpectedConsoleErrors(watch: PageWatch): string[] {
 }
 
 it('uploads by drop and picker, shows live status, previews, re-processes, filters and deletes', async () => {
-  const user = await t.createUser('user');
-  const { page, watch, context } = await openApp(browser, t.url);
+  const user = await suite.t.createUser('user');
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   await openDocuments(page, user.email);
   await page.getByText('No documents yet — drop files here').waitFor();
 
@@ -152,7 +142,7 @@ it('uploads by drop and picker, shows live status, previews, re-processes, filte
   await page.setViewportSize({ width: 1280, height: 800 });
 
   // Delete asks first; the document leaves the list and the API.
-  const files = (await t.call('GET', '/api/v1/files', user.token)).body.files as Array<{
+  const files = (await suite.t.call('GET', '/api/v1/files', user.token)).body.files as Array<{
     id: string;
     original_filename: string;
   }>;
@@ -161,7 +151,7 @@ it('uploads by drop and picker, shows live status, previews, re-processes, filte
   const confirm = page.getByRole('dialog', { name: 'Delete document?' });
   await confirm.getByRole('button', { name: 'Delete' }).click();
   await expect.poll(() => row(page, 'prices.csv').count()).toBe(0);
-  expect((await t.call('GET', `/api/v1/files/${csvId}`, user.token)).status).toBe(404);
+  expect((await suite.t.call('GET', `/api/v1/files/${csvId}`, user.token)).status).toBe(404);
 
   expect(unexpectedConsoleErrors(watch)).toEqual([]);
   expect(watch.pageErrors).toEqual([]);
@@ -169,20 +159,20 @@ it('uploads by drop and picker, shows live status, previews, re-processes, filte
   await context.close();
 
   // Another user, in their own workspace, sees none of it.
-  const other = await t.createUser('user');
-  const second = await openApp(browser, t.url);
+  const other = await suite.t.createUser('user');
+  const second = await openApp(suite.browser, suite.t.url);
   await openDocuments(second.page, other.email);
   await second.page.getByText('No documents yet — drop files here').waitFor();
   expect(await second.page.getByText('travel-policy.md').count()).toBe(0);
-  expect((await t.call('GET', '/api/v1/files', other.token)).body.total).toBe(0);
+  expect((await suite.t.call('GET', '/api/v1/files', other.token)).body.total).toBe(0);
   expect(second.watch.consoleErrors).toEqual([]);
   expect(second.watch.pageErrors).toEqual([]);
   await second.context.close();
 });
 
 it('lets a viewer read but not upload', async () => {
-  const viewer = await t.createUser('viewer');
-  const { page, watch, context } = await openApp(browser, t.url);
+  const viewer = await suite.t.createUser('viewer');
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   await openDocuments(page, viewer.email);
   await page.getByTestId('upload-disabled').waitFor();
   expect(await page.getByTestId('upload-disabled').textContent()).toContain(
@@ -196,9 +186,9 @@ it('lets a viewer read but not upload', async () => {
 });
 
 it('lets a manager create a workspace, and shows a reader that they cannot add to it', async () => {
-  const manager = await t.createUser('manager');
-  const reader = await t.createUser('user');
-  const { page, watch, context } = await openApp(browser, t.url);
+  const manager = await suite.t.createUser('manager');
+  const reader = await suite.t.createUser('user');
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   await openDocuments(page, manager.email);
   await page.getByRole('button', { name: 'New workspace' }).click();
   const dialog = page.getByRole('dialog', { name: 'New workspace' });
@@ -215,20 +205,21 @@ it('lets a manager create a workspace, and shows a reader that they cannot add t
   expect(watch.pageErrors).toEqual([]);
   await context.close();
 
-  const workspaces = (await t.call('GET', '/api/v1/workspaces', manager.token)).body.workspaces as Array<{
+  const workspaces = (await suite.t.call('GET', '/api/v1/workspaces', manager.token)).body
+    .workspaces as Array<{
     id: string;
     name: string;
   }>;
   const sales = workspaces.find((workspace) => workspace.name === 'Sales team')!;
   expect(
     (
-      await t.call('PUT', `/api/v1/workspaces/${sales.id}/members/${reader.id}`, manager.token, {
+      await suite.t.call('PUT', `/api/v1/workspaces/${sales.id}/members/${reader.id}`, manager.token, {
         role: 'reader',
       })
     ).status,
   ).toBe(200);
 
-  const second = await openApp(browser, t.url);
+  const second = await openApp(suite.browser, suite.t.url);
   await openDocuments(second.page, reader.email);
   const readerChip = second.page.getByRole('button', { name: /Sales team/ });
   await expect.poll(() => readerChip.textContent()).toContain('Reader · 2 members');

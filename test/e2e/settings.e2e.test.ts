@@ -1,28 +1,21 @@
 // Settings through a real browser against the real server: the browser's language, switching
 // language and theme (both remembered across reloads, the session kept by the httpOnly cookie alone),
 // the strict CSP, personal API keys, changing the password, and a session that ends mid-typing.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn, type PageWatch } from './browser.js';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import { openApp, screenshot, signIn, type PageWatch } from './browser.js';
+import { browserSuite } from './suite.js';
 
 const PASSWORD = 'user password 123';
-let t: TestApp;
-let browser: Browser;
 const contexts: BrowserContext[] = [];
 
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
+const suite = browserSuite();
 afterAll(async () => {
   for (const context of contexts) await context.close().catch(() => undefined);
-  await browser?.close();
-  await t?.close();
 });
 
 async function open(options: Parameters<typeof openApp>[2] = {}) {
-  const opened = await openApp(browser, t.url, options);
+  const opened = await openApp(suite.browser, suite.t.url, options);
   contexts.push(opened.context);
   return opened;
 }
@@ -63,12 +56,16 @@ async function scriptVisibleState(page: Page) {
 }
 
 async function createUser(role: 'user' | 'viewer' = 'user') {
-  const user = await t.createUser(role);
-  const { body } = await t.call('GET', `/api/v1/users/${user.id}`, await t.adminToken());
+  const user = await suite.t.createUser(role);
+  const { body } = await suite.t.call('GET', `/api/v1/users/${user.id}`, await suite.t.adminToken());
   return { ...user, username: (body as { username: string }).username };
 }
 
-const me = (headers: Record<string, string>) => fetch(`${t.url}/api/v1/auth/me`, { headers });
+/** GET /auth/me with the given headers: status and body (read, so the connection is free again). */
+const me = async (headers: Record<string, string>) => {
+  const response = await fetch(`${suite.t.url}/api/v1/auth/me`, { headers });
+  return { status: response.status, body: (await response.json()) as { email?: string } };
+};
 
 describe('language', () => {
   it('follows the browser at first: Indonesian for id-ID, English for en-US', async () => {
@@ -149,11 +146,12 @@ describe('language', () => {
 });
 
 it('serves every page with the strict CSP and no inline script', async () => {
-  const index = await (await fetch(`${t.url}/`)).text();
+  const index = await (await fetch(`${suite.t.url}/`)).text();
   const script = /<script[^>]*\ssrc="(\/assets\/[^"]+\.js)"/.exec(index)?.[1];
   expect(script).toBeDefined();
   for (const path of ['/', '/chat', '/settings', script!]) {
-    const response = await fetch(`${t.url}${path}`);
+    const response = await fetch(`${suite.t.url}${path}`);
+    await response.body?.cancel(); // only the headers matter; a body left unread keeps the connection busy
     expect(response.status, path).toBe(200);
     const csp = response.headers.get('content-security-policy') ?? '';
     expect(csp, path).toContain("script-src 'self'");
@@ -224,7 +222,7 @@ it('creates an API key shown once, which works until it is revoked in the page',
 
   const viaHeader = await me({ 'X-API-Key': secret });
   expect(viaHeader.status).toBe(200);
-  expect(((await viaHeader.json()) as { email: string }).email).toBe(user.email);
+  expect(viaHeader.body.email).toBe(user.email);
   expect((await me({ Authorization: `Bearer ${secret}` })).status).toBe(200);
   await reloadAndCapture(page);
   await row.waitFor();
@@ -256,7 +254,8 @@ it('changes the password in settings; the new one signs in after signing out', a
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   expect(
-    (await t.call('POST', '/api/v1/auth/login', undefined, { email: user.email, password: PASSWORD })).status,
+    (await suite.t.call('POST', '/api/v1/auth/login', undefined, { email: user.email, password: PASSWORD }))
+      .status,
   ).toBe(401);
   await signInAndCapture(page, user.email, 'a brand new passphrase');
   expect(await page.getByTestId('signed-in-as').isVisible()).toBe(true);
@@ -272,9 +271,13 @@ it('keeps typed text when the session ends, asks for the password, then finishes
   await page.getByLabel('Key name').fill('Typed before the session ended');
 
   // An administrator disables and re-enables the account: every session of it ends, the password stays.
-  const admin = await t.adminToken();
-  expect((await t.call('PATCH', `/api/v1/users/${user.id}`, admin, { disabled: true })).status).toBe(200);
-  expect((await t.call('PATCH', `/api/v1/users/${user.id}`, admin, { disabled: false })).status).toBe(200);
+  const admin = await suite.t.adminToken();
+  expect((await suite.t.call('PATCH', `/api/v1/users/${user.id}`, admin, { disabled: true })).status).toBe(
+    200,
+  );
+  expect((await suite.t.call('PATCH', `/api/v1/users/${user.id}`, admin, { disabled: false })).status).toBe(
+    200,
+  );
 
   await page.getByRole('button', { name: 'Create key' }).click();
   const reauth = page.getByRole('dialog', { name: 'Your session has ended' });
@@ -292,7 +295,7 @@ it('keeps typed text when the session ends, asks for the password, then finishes
   expect(await created.textContent()).toContain('Typed before the session ended');
   await created.getByRole('button', { name: 'Done, I have copied it' }).click();
   await page.getByRole('row', { name: /Typed before the session ended/ }).waitFor();
-  const keys = await t.call('GET', '/api/v1/auth/api-keys', await t.login(user.email, PASSWORD));
+  const keys = await suite.t.call('GET', '/api/v1/auth/api-keys', await suite.t.login(user.email, PASSWORD));
   expect((keys.body as { api_keys: Array<{ name: string }> }).api_keys.map((key) => key.name)).toEqual([
     'Typed before the session ended',
   ]);

@@ -1,21 +1,12 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { ADMIN_EMAIL, ADMIN_PASSWORD, startTestApp, type TestApp } from '../helpers/test-app.js';
-import { launchBrowser, openApp, screenshot, signIn } from './browser.js';
+import { expect, it } from 'vitest';
+import { ADMIN_EMAIL, ADMIN_PASSWORD } from '../helpers/test-app.js';
+import { openApp, screenshot, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 it('serves the app with a strict CSP and signs in', async () => {
-  const { page, watch, context } = await openApp(browser, t.url);
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
   const response = await page.goto('/');
   expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
   await signIn(page, ADMIN_EMAIL, ADMIN_PASSWORD);

