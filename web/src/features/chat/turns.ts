@@ -154,6 +154,7 @@ export function startTurn(options: TurnOptions): Promise<boolean> {
   performance.clearMarks('ps:first-chunk-committed');
   const before = queryClient.getQueryData<Conversation>(chatKeys.session(id));
   const lastBefore = before?.messages.at(-1)?.id ?? null;
+  const firstTurn = !before || before.messages.length === 0;
   metas.set(id, {
     turn,
     kind,
@@ -193,11 +194,14 @@ export function startTurn(options: TurnOptions): Promise<boolean> {
         if (event.event === 'user_message') {
           userMessage = data as unknown as Message;
           accept(true);
-          // The question is stored: it joins the conversation now, and its title may have changed.
+          // The question is stored: it joins the conversation now. Only a first question renames the
+          // conversation, so only then is the conversation (and the list) read again.
           addMessages(queryClient, id, [userMessage]);
           setMeta(id, { userMessage });
-          void queryClient.invalidateQueries({ queryKey: chatKeys.session(id) });
-          void queryClient.invalidateQueries({ queryKey: chatKeys.sessions });
+          if (firstTurn) {
+            void queryClient.invalidateQueries({ queryKey: chatKeys.session(id) });
+            void queryClient.invalidateQueries({ queryKey: chatKeys.sessions });
+          }
         } else if (event.event === 'rag_search') {
           const count = data.status === 'completed' ? (data.results_count ?? 0) : null;
           setMeta(id, { rag: { searching: data.status !== 'completed', count } });
