@@ -39,7 +39,8 @@ export function Markdown(props: {
     [t],
   );
   // Re-rendered only when the text (or the sources, or the language) changes, so streaming stays cheap.
-  // Re-render once when the lazily loaded highlighter arrives.
+  // Re-render once when the lazily loaded highlighter arrives (the version is read in the memo so the
+  // hooks linter accepts it as a dependency; it is always >= 0).
   const highlighter = useSyncExternalStore(subscribeHighlighter, highlighterVersion);
   const html = useMemo(
     () => (highlighter >= 0 ? renderMarkdown(text, sources, labels) : ''),
