@@ -28,6 +28,12 @@ export const RefreshBody = Type.Object({
 export const ChangePasswordBody = Type.Object({
   current_password: Type.String({ minLength: 1, maxLength: 1024 }),
   new_password: Type.String({ minLength: 8, maxLength: 1024 }),
+  revoke_api_keys: Type.Optional(
+    Type.Boolean({
+      default: false,
+      description: 'Also revoke all your API keys (other sessions end in any case; this one continues)',
+    }),
+  ),
 });
 
 /** Self-registration (only when enabled). */

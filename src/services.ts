@@ -3,6 +3,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { createApiKeyRepository } from './modules/auth/api-key.repository.js';
 import { createAuthSessionRepository } from './modules/auth/auth-session.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { createDeviceTokens } from './modules/auth/device-tokens.js';
 import { createTokenSigner } from './modules/auth/tokens.js';
 import { createChatService } from './modules/chat/chat.service.js';
 import { createConversationRepository } from './modules/chat/conversation.repository.js';
@@ -74,6 +75,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
   const auth = createAuthService({
     ...repositories,
     signer: createTokenSigner(dependencies.jwtSecret, config.auth.accessTokenMinutes * 60, clock),
+    deviceTokens: createDeviceTokens(dependencies.jwtSecret, clock),
     limiter,
     policy: config.auth,
     clock,

@@ -135,13 +135,31 @@ export const variables = {
       'LOGIN_ATTEMPTS_PER_ACCOUNT',
       5,
       integer(1, 10_000),
-      'Failed logins allowed per account in 15 minutes.',
+      'Failed logins per account (e-mail and username share it) in 15 minutes from devices without its device cookie; each device cookie has its own.',
     ),
     loginAttemptsPerIp: spec(
       'LOGIN_ATTEMPTS_PER_IP',
       30,
       integer(1, 100_000),
-      'Failed logins allowed per client IP in 15 minutes.',
+      'Failed logins allowed per client IP (IPv6: per /64) in 15 minutes, across all accounts.',
+    ),
+    loginBackoffAfter: spec(
+      'LOGIN_BACKOFF_AFTER',
+      5,
+      integer(0, 10_000),
+      'Failed logins a client IP may make before each further one must wait (429 + Retry-After); forgotten 24 h after the last.',
+    ),
+    loginBackoffBaseSeconds: spec(
+      'LOGIN_BACKOFF_BASE_SECONDS',
+      1,
+      integer(1, 3600),
+      'Wait after the first failure beyond LOGIN_BACKOFF_AFTER, in seconds; it doubles with each further one.',
+    ),
+    loginBackoffMaxSeconds: spec(
+      'LOGIN_BACKOFF_MAX_SECONDS',
+      900,
+      integer(1, 86_400),
+      'Longest wait between login attempts of a failing client IP, in seconds.',
     ),
   },
   model: {
@@ -294,6 +312,12 @@ export const variables = {
       true,
       boolean,
       'Serve Prometheus metrics at /metrics (not served yet).',
+    ),
+    token: spec(
+      'METRICS_TOKEN',
+      undefined,
+      optionalText,
+      'Bearer token for the full /health report (model, memory, version, uptime); unset: admins only, others get the status.',
     ),
   },
 } as const;

@@ -32,6 +32,13 @@ export interface AuthSessionsTable {
   ip: string | null;
 }
 
+/** A refresh token a session has rotated away from; presenting it again ends the session. */
+export interface AuthRefreshHistoryTable {
+  session_id: string;
+  token_hash: string;
+  superseded_at: string;
+}
+
 export interface ApiKeysTable {
   id: string;
   user_id: string;
@@ -221,6 +228,7 @@ export interface SettingsTable {
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
+  auth_refresh_history: AuthRefreshHistoryTable;
   api_keys: ApiKeysTable;
   prompts: PromptsTable;
   conversations: ConversationsTable;

@@ -243,14 +243,19 @@ it('creates an API key shown once, which works until it is revoked in the page',
 
 it('changes the password in settings; the new one signs in after signing out', async () => {
   const user = await createUser();
+  const created = await suite.t.call('POST', '/api/v1/auth/api-keys', user.token, { name: 'ci' });
   const { page, watch } = await open();
   await page.goto('/settings');
   await signInAndCapture(page, user.email, PASSWORD);
   await page.getByLabel('Current password').fill(PASSWORD);
   await page.getByLabel('New password', { exact: true }).fill('a brand new passphrase');
   await page.getByLabel('Repeat new password').fill('a brand new passphrase');
+  await page.getByLabel('Also revoke all my API keys').check();
   await page.getByRole('button', { name: 'Change password' }).click();
   await page.getByText('Password changed.').waitFor();
+  // The other session (the one createUser opened) and, as asked, the API key have ended.
+  expect((await me({ authorization: `Bearer ${user.token}` })).status).toBe(401);
+  expect((await me({ authorization: `Bearer ${created.body.key as string}` })).status).toBe(401);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   expect(

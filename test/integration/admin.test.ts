@@ -163,7 +163,7 @@ describe('model registry', () => {
     const loaded = await t.call('POST', '/api/v1/models/stories-copy/load', admin);
     expect(loaded.status).toBe(200);
     expect(loaded.body.is_active).toBe(true);
-    expect((await t.call('GET', '/health', undefined)).body.model.id).toBe('stories-copy');
+    expect((await t.call('GET', '/health', admin)).body.model.id).toBe('stories-copy');
 
     const user = await t.createUser();
     const chat = await t.call('POST', '/api/v1/chat', user.token, { message: 'Once upon a time' });
@@ -186,14 +186,15 @@ describe('model registry', () => {
     const attempt = await t.call('POST', '/api/v1/models/broken/load', admin);
     expect(attempt.status).toBe(400);
     expect(attempt.body.error.code).toBe('MODEL_ERROR');
-    const health = (await t.call('GET', '/health', undefined)).body;
+    const health = (await t.call('GET', '/health', admin)).body;
     expect(health.model).toMatchObject({ id: 'stories-copy', loaded: true });
   });
 });
 
 describe('health and docs', () => {
-  it('GET /health reports model, memory and uptime without auth', async () => {
-    const health = await t.call('GET', '/health', undefined);
+  it('GET /health reports model, memory and uptime to an admin', async () => {
+    const admin = await t.adminToken();
+    const health = await t.call('GET', '/health', admin);
     expect(health.status).toBe(200);
     expect(health.body.status).toBe('ok');
     expect(health.body.model.context_size).toBeGreaterThanOrEqual(512);

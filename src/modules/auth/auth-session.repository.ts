@@ -24,17 +24,34 @@ export function createAuthSessionRepository(db: Kysely<Database>) {
         .where('auth_sessions.revoked_at', 'is', null)
         .where('auth_sessions.expires_at', '>', nowIso)
         .executeTakeFirst(),
-    /** Replaces the refresh hash only if it still equals `expectedHash` (so two racing refreshes cannot both win). */
-    rotate: async (id: string, expectedHash: string, nextHash: string, nowIso: string) => {
-      const result = await db
-        .updateTable('auth_sessions')
-        .set({ refresh_hash: nextHash, previous_refresh_hash: expectedHash, last_used_at: nowIso })
-        .where('id', '=', id)
-        .where('refresh_hash', '=', expectedHash)
-        .where('revoked_at', 'is', null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    },
+    /**
+     * Replaces the refresh hash only if it still equals `expectedHash` (so two racing refreshes cannot
+     * both win), and remembers the replaced hash as superseded, in one transaction.
+     */
+    rotate: (id: string, expectedHash: string, nextHash: string, nowIso: string) =>
+      db.transaction().execute(async (trx) => {
+        const result = await trx
+          .updateTable('auth_sessions')
+          .set({ refresh_hash: nextHash, previous_refresh_hash: expectedHash, last_used_at: nowIso })
+          .where('id', '=', id)
+          .where('refresh_hash', '=', expectedHash)
+          .where('revoked_at', 'is', null)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) !== 1) return false;
+        await trx
+          .insertInto('auth_refresh_history')
+          .values({ session_id: id, token_hash: expectedHash, superseded_at: nowIso })
+          .execute();
+        return true;
+      }),
+    /** True when `tokenHash` is a refresh token this session has already rotated away from. */
+    wasSuperseded: async (sessionId: string, tokenHash: string) =>
+      (await db
+        .selectFrom('auth_refresh_history')
+        .select('token_hash')
+        .where('session_id', '=', sessionId)
+        .where('token_hash', '=', tokenHash)
+        .executeTakeFirst()) !== undefined,
     /** Revokes one session. */
     revoke: async (id: string, nowIso: string) => {
       await db

@@ -5,6 +5,8 @@ import type { UserRepository, UserRow } from '../users/user.repository.js';
 import { checkPasswordStrength, toPublicUser, type PublicUser } from '../users/users.service.js';
 import type { ApiKeyRepository } from './api-key.repository.js';
 import type { AuthSessionRepository } from './auth-session.repository.js';
+import type { DeviceTokens } from './device-tokens.js';
+import { createLoginGuard, type LoginLimits } from './login-guard.js';
 import { apiKeyTokens, refreshTokens, sameDigest, sha256, type TokenSigner } from './tokens.js';
 
 /** Who is making a request, established once per request by authenticate(). */
@@ -20,16 +22,14 @@ export interface Principal {
 export interface ClientInfo {
   readonly ip: string;
   readonly userAgent?: string;
+  /** Device tokens the client holds (from earlier successful sign-ins, possibly to other accounts). */
+  readonly deviceTokens?: readonly string[];
 }
 
 /** Limits and lifetimes the auth service enforces. */
-export interface AuthPolicy {
+export interface AuthPolicy extends LoginLimits {
   readonly sessionHours: number;
-  readonly loginAttemptsPerAccount: number;
-  readonly loginAttemptsPerIp: number;
 }
-
-const LOGIN_WINDOW_MS = 15 * 60 * 1000;
 
 /** Logins, token refresh and rotation, logout, password change, API keys, and request authentication. */
 export function createAuthService(dependencies: {
@@ -37,12 +37,19 @@ export function createAuthService(dependencies: {
   sessions: AuthSessionRepository;
   apiKeys: ApiKeyRepository;
   signer: TokenSigner;
+  deviceTokens: DeviceTokens;
   limiter: RateLimiter;
   policy: AuthPolicy;
   clock: () => Date;
 }) {
-  const { users, sessions, apiKeys, signer, limiter, policy, clock } = dependencies;
+  const { users, sessions, apiKeys, signer, deviceTokens, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
+  const guard = createLoginGuard(dependencies.limiter, policy);
+  const trustedDevice = (userId: string, tokens: readonly string[] = []) =>
+    tokens
+      .slice(0, 16)
+      .map((token) => deviceTokens.verify(token, userId))
+      .find((device) => device !== undefined);
 
   const issueTokens = async (user: UserRow, sessionId: string, refreshToken: string) => ({
     access_token: await signer.sign({ userId: user.id, sessionId, role: user.role }),
@@ -71,47 +78,50 @@ export function createAuthService(dependencies: {
     return issueTokens(user, id, refresh.token);
   };
 
-  const throttled = (retryAfterSeconds: number) =>
-    new AppError('RATE_LIMITED', 'Too many login attempts; try again later', { retryAfterSeconds });
+  // A password change keeps the caller's own session, with a fresh refresh token (the old one now
+  // counts as superseded, so a copy of it presented later ends the session).
+  const continueSession = async (user: UserRow, sessionId: string) => {
+    const session = await sessions.findById(sessionId);
+    const next = refreshTokens.create(sessionId);
+    if (!session || !(await sessions.rotate(sessionId, session.refresh_hash, next.hash, nowIso()))) {
+      throw errors.unauthorized('Session has ended');
+    }
+    return issueTokens(user, sessionId, next.token);
+  };
 
   return {
-    /** Checks credentials (email or username) and opens a session. Rate-limited per account and per IP. */
+    /**
+     * Checks credentials (email or username) and opens a session, under the login guard's limits
+     * (per account, shared by e-mail and username; per source with back-off; per device cookie).
+     * Also returns a fresh device token for the client to keep.
+     */
     login: async (login: string, password: string, client: ClientInfo) => {
-      // Every attempt is counted before the (slow) password check, so parallel guesses cannot all
-      // slip under the limit; a success is taken back from the address and clears the account, so an
-      // office behind one NAT address is not locked out by its own logins.
-      const ipKey = `login:ip:${client.ip}`;
-      const accountKey = `login:account:${login.trim().toLowerCase()}`;
-      const ipCheck = await limiter.hit(ipKey, policy.loginAttemptsPerIp, LOGIN_WINDOW_MS);
-      const accountCheck = await limiter.hit(accountKey, policy.loginAttemptsPerAccount, LOGIN_WINDOW_MS);
-      if (!ipCheck.allowed || !accountCheck.allowed) {
-        throw throttled(
-          Math.max(
-            ipCheck.allowed ? 0 : ipCheck.retryAfterSeconds,
-            accountCheck.allowed ? 0 : accountCheck.retryAfterSeconds,
-          ),
-        );
-      }
       const user = await users.findByLogin(login);
+      // An unknown login is limited on its own string exactly as an account is, and is checked
+      // against a decoy hash, so neither the answer nor its timing tells whether the account exists.
+      const attempt = await guard.admit({
+        account: user ? `user:${user.id}` : `name:${login.trim().toLowerCase()}`,
+        device: user ? trustedDevice(user.id, client.deviceTokens) : undefined,
+        ip: client.ip,
+      });
       const valid = user
         ? await verifyPassword(user.password_hash, password)
         : (await verifyDecoy(password), false);
       if (!user || !valid) throw errors.unauthorized('Invalid email/username or password');
-      await limiter.undo(ipKey);
-      await limiter.reset(accountKey);
+      await attempt.succeeded();
       if (user.disabled) throw errors.unauthorized('This account is disabled');
       await users.update(user.id, { last_login_at: nowIso() });
-      return startSession(user, client);
+      return { tokens: await startSession(user, client), deviceToken: deviceTokens.issue(user.id) };
     },
 
-    /** Exchanges a refresh token for a new pair; a reused (already rotated) token revokes the whole session. */
+    /** Exchanges a refresh token for a new pair; reuse of any earlier (rotated) token revokes the whole session. */
     refresh: async (refreshToken: string) => {
       const parsed = refreshTokens.parse(refreshToken);
       const session = parsed && (await sessions.findById(parsed.sessionId));
       if (!parsed || !session || session.revoked_at || session.expires_at <= nowIso()) {
         throw errors.unauthorized('Invalid or expired refresh token');
       }
-      if (session.previous_refresh_hash && sameDigest(session.previous_refresh_hash, parsed.hash)) {
+      if (await sessions.wasSuperseded(session.id, parsed.hash)) {
         await sessions.revoke(session.id, nowIso());
         throw errors.unauthorized('Refresh token was already used; the session has been ended');
       }
@@ -131,13 +141,17 @@ export function createAuthService(dependencies: {
       if (principal.sessionId) await sessions.revoke(principal.sessionId, nowIso());
     },
 
-    /** Changes the caller's password, ends every session, and opens a fresh one. */
+    /**
+     * Changes the caller's password and ends every other session of the user; the caller's own
+     * session continues with fresh tokens (a new one when the caller used an API key). API keys keep
+     * working unless `revokeApiKeys` is set.
+     */
     changePassword: async (
       principal: Principal,
-      currentPassword: string,
-      newPassword: string,
+      change: { currentPassword: string; newPassword: string; revokeApiKeys?: boolean },
       client: ClientInfo,
     ) => {
+      const { currentPassword, newPassword } = change;
       checkPasswordStrength(newPassword, 'new_password');
       const user = await users.findById(principal.user.id);
       if (!user || !(await verifyPassword(user.password_hash, currentPassword))) {
@@ -154,8 +168,11 @@ export function createAuthService(dependencies: {
         must_change_password: 0,
         updated_at: now,
       });
-      await sessions.revokeAllForUser(user.id, now);
-      return startSession(updated!, client);
+      await sessions.revokeAllForUser(user.id, now, principal.sessionId);
+      if (change.revokeApiKeys) await apiKeys.revokeAllForUser(user.id, now);
+      return principal.sessionId
+        ? continueSession(updated!, principal.sessionId)
+        : startSession(updated!, client);
     },
 
     /** Resolves a bearer credential (access JWT or API key) to a principal, checking revocation and disablement. */

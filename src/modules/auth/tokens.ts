@@ -3,6 +3,8 @@ import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
 
 const ISSUER = 'privatestack';
 const AUDIENCE = 'privatestack-api';
+/** How far in the future a token's `iat` may lie (clock skew between replicas); later means forged or broken. */
+export const MAX_CLOCK_SKEW_SECONDS = 60;
 
 /** Claims of a verified access token. */
 export interface AccessClaims {
@@ -33,7 +35,7 @@ export function createTokenSigner(
         .setExpirationTime(issuedAt + accessTokenSeconds)
         .sign(key);
     },
-    /** Verifies signature, algorithm, issuer, audience, expiry and type; undefined when any check fails. */
+    /** Verifies signature, algorithm, issuer, audience, expiry, issue time and type; undefined when any check fails. */
     verify: async (token: string): Promise<AccessClaims | undefined> => {
       try {
         const { payload } = await jwtVerify(token, key, {
@@ -44,6 +46,11 @@ export function createTokenSigner(
           currentDate: now(),
         });
         if (payload.type !== 'access' || typeof payload.sid !== 'string' || typeof payload.sub !== 'string') {
+          return undefined;
+        }
+        // jose checks `iat` only for its type; a token issued in the future would outlive its lifetime.
+        const nowSeconds = now().getTime() / 1000;
+        if (typeof payload.iat !== 'number' || payload.iat > nowSeconds + MAX_CLOCK_SKEW_SECONDS) {
           return undefined;
         }
         return { userId: payload.sub, sessionId: payload.sid, role: String(payload.role) };

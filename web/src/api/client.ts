@@ -102,9 +102,13 @@ export async function signIn(login: string, password: string): Promise<Tokens> {
 }
 
 /** Changes the password; the server starts a fresh session, so take its tokens. */
-export async function changePassword(currentPassword: string, newPassword: string): Promise<Tokens> {
+export async function changePassword(
+  currentPassword: string,
+  newPassword: string,
+  revokeApiKeys = false,
+): Promise<Tokens> {
   const tokens = await api<Tokens>('POST', '/api/v1/auth/password', {
-    json: { current_password: currentPassword, new_password: newPassword },
+    json: { current_password: currentPassword, new_password: newPassword, revoke_api_keys: revokeApiKeys },
     headers: COOKIE_TRANSPORT,
   });
   acceptTokens(tokens, () => void refreshSession());

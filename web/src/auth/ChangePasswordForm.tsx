@@ -2,13 +2,23 @@ import { useId, useState, type FormEvent } from 'react';
 import { ApiError, changePassword } from '../api/client';
 import { useT } from '../i18n/i18n';
 
-/** Current password, new password twice. Used by the forced change and by Settings. */
-export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
+/**
+ * Current password, new password twice. Used by the forced change and by Settings, which also
+ * offers to revoke the user's API keys (other sessions end in any case).
+ */
+export function ChangePasswordForm({
+  onChanged,
+  offerApiKeyRevocation = false,
+}: {
+  onChanged?: () => void;
+  offerApiKeyRevocation?: boolean;
+}) {
   const t = useT();
   const id = useId();
   const [current, setCurrent] = useState('');
   const [next, setNext] = useState('');
   const [confirm, setConfirm] = useState('');
+  const [revokeApiKeys, setRevokeApiKeys] = useState(false);
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'error' | 'ok'; text: string } | null>(null);
 
@@ -19,10 +29,11 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
     setBusy(true);
     setMessage(null);
     try {
-      await changePassword(current, next);
+      await changePassword(current, next, revokeApiKeys);
       setCurrent('');
       setNext('');
       setConfirm('');
+      setRevokeApiKeys(false);
       setMessage({ kind: 'ok', text: t('password.changed') });
       onChanged?.();
     } catch (caught) {
@@ -58,6 +69,17 @@ export function ChangePasswordForm({ onChanged }: { onChanged?: () => void }) {
       {field('current-password', t('password.current'), current, setCurrent, 'current-password')}
       {field('new-password', t('password.new'), next, setNext, 'new-password')}
       {field('confirm-password', t('password.confirm'), confirm, setConfirm, 'new-password')}
+      {offerApiKeyRevocation && (
+        <label className="password-option">
+          <input
+            type="checkbox"
+            name="revoke-api-keys"
+            checked={revokeApiKeys}
+            onChange={(event) => setRevokeApiKeys(event.target.checked)}
+          />
+          {t('password.revokeApiKeys')}
+        </label>
+      )}
       <p className={message?.kind === 'ok' ? 'form-ok' : 'form-error'} role={message ? 'alert' : undefined}>
         {message?.text}
       </p>

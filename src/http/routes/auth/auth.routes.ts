@@ -14,12 +14,15 @@ import {
 import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
 import { User } from '../../../../contracts/users.contract.js';
 import type { Services } from '../../../services.js';
+import { DEVICE_TOKEN_DAYS } from '../../../modules/auth/device-tokens.js';
 import { errors } from '../../../shared/errors.js';
+import { deviceTokensFromCookies, setDeviceCookie } from '../../device-cookie.js';
 import {
   clearRefreshCookie,
   deliverTokens,
   refreshTokenFromCookie,
   TOKEN_TRANSPORT_HEADER,
+  wantsCookieTransport,
 } from '../../refresh-cookie.js';
 
 const tags = ['auth'];
@@ -57,7 +60,15 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (request, reply) => {
       const login = request.body.email ?? request.body.username;
       if (!login) throw errors.validation('email or username is required', 'email');
-      return deliver(request, reply, await auth.login(login, request.body.password, client(request)));
+      const { tokens, deviceToken } = await auth.login(login, request.body.password, {
+        ...client(request),
+        deviceTokens: deviceTokensFromCookies(request),
+      });
+      // Browsers (the web app asks for cookie transport) keep it; API clients get no cookies at all.
+      if (wantsCookieTransport(request)) {
+        setDeviceCookie(request, reply, tokens.user.id, deviceToken, DEVICE_TOKEN_DAYS * 86_400);
+      }
+      return deliver(request, reply, tokens);
     },
   );
 
@@ -130,8 +141,11 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         reply,
         await auth.changePassword(
           request.principal,
-          request.body.current_password,
-          request.body.new_password,
+          {
+            currentPassword: request.body.current_password,
+            newPassword: request.body.new_password,
+            revokeApiKeys: request.body.revoke_api_keys === true,
+          },
           client(request),
         ),
       ),

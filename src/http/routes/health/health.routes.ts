@@ -1,8 +1,12 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { freemem, totalmem } from 'node:os';
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type, type Static } from '@sinclair/typebox';
+import { ErrorResponse } from '../../../../contracts/common.contract.js';
 import { LoadedModel } from '../../../../contracts/models.contract.js';
 import type { Services } from '../../../services.js';
+import { credentialOf } from '../../plugins/auth.plugin.js';
 
 /** The engine's model and load as /health and the admin dashboard show it. */
 export function presentLoadedModel(
@@ -21,19 +25,42 @@ export function presentLoadedModel(
     : null;
 }
 
+// Everything but `status` is for operators only: version, model and memory help an attacker pick
+// exploits and time attacks, so anonymous callers get the status alone.
 const Health = Type.Object({
   status: Type.Union([Type.Literal('ok'), Type.Literal('degraded')]),
-  version: Type.String(),
-  uptime_seconds: Type.Integer(),
-  model: LoadedModel,
-  memory: Type.Object({
-    rss_bytes: Type.Integer(),
-    heap_used_bytes: Type.Integer(),
-    system_total_bytes: Type.Integer(),
-    system_free_bytes: Type.Integer(),
-  }),
-  database: Type.Object({ dialect: Type.String(), ok: Type.Boolean() }),
+  version: Type.Optional(Type.String()),
+  uptime_seconds: Type.Optional(Type.Integer()),
+  model: Type.Optional(LoadedModel),
+  memory: Type.Optional(
+    Type.Object({
+      rss_bytes: Type.Integer(),
+      heap_used_bytes: Type.Integer(),
+      system_total_bytes: Type.Integer(),
+      system_free_bytes: Type.Integer(),
+    }),
+  ),
+  database: Type.Optional(Type.Object({ dialect: Type.String(), ok: Type.Boolean() })),
 });
+
+/** Compares two secrets in constant time (hashed first, so their lengths do not leak either). */
+function sameSecret(given: string, expected: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/**
+ * True when the caller may read the full report: the METRICS_TOKEN bearer, or a signed-in admin.
+ * No credential means anonymous; a credential that is neither answers 401 (so a typo is noticed).
+ */
+async function mayReadDetails(request: FastifyRequest, services: Services): Promise<boolean> {
+  const credential = credentialOf(request, false);
+  if (credential === undefined) return false;
+  const metricsToken = services.config.metrics.token;
+  if (metricsToken !== undefined && sameSecret(credential, metricsToken)) return true;
+  const principal = await services.auth.authenticate(credential);
+  return principal.user.role === 'admin';
+}
 
 /** This process's and the host's memory, as /health and the admin dashboard show it. */
 export function memoryFigures() {
@@ -46,22 +73,33 @@ export function memoryFigures() {
   };
 }
 
-/** GET /health: liveness plus model, memory and uptime (seed 003's dashboard figures). Public. */
+/** GET /health: liveness for everyone; model, memory, version and uptime for admins and the metrics token. */
 export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; version: string }> = async (
   app,
   { services, version },
 ) => {
   app.get(
     '/health',
-    { config: { public: true }, schema: { tags: ['health'], response: { 200: Health } } },
-    async () => {
+    {
+      config: { public: true },
+      schema: {
+        tags: ['health'],
+        description:
+          'Anonymous callers get `status` only; signed-in admins and `Authorization: Bearer <METRICS_TOKEN>` get the full report.',
+        response: { 200: Health, 401: ErrorResponse },
+      },
+    },
+    async (request) => {
+      const details = await mayReadDetails(request, services);
       const engine = services.engine.status();
       const databaseOk = await services.repositories.users.count().then(
         () => true,
         () => false,
       );
+      const status = engine.loaded && databaseOk ? ('ok' as const) : ('degraded' as const);
+      if (!details) return { status };
       return {
-        status: engine.loaded && databaseOk ? ('ok' as const) : ('degraded' as const),
+        status,
         version,
         uptime_seconds: Math.floor((services.clock().getTime() - services.startedAt.getTime()) / 1000),
         model: presentLoadedModel(engine),

@@ -16,7 +16,7 @@ export default function SettingsPage() {
       <section className="card settings-card" aria-labelledby="settings-password-title">
         <h2 id="settings-password-title">{t('settings.password')}</h2>
         <p className="muted">{t('settings.password.hint')}</p>
-        <ChangePasswordForm />
+        <ChangePasswordForm offerApiKeyRevocation />
       </section>
       <ApiKeysSection />
     </section>

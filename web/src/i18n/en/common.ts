@@ -33,6 +33,7 @@ export const common = {
   'password.tooShort': 'Use at least 8 characters.',
   'password.wrongCurrent': 'The current password is wrong.',
   'password.changed': 'Password changed.',
+  'password.revokeApiKeys': 'Also revoke all my API keys',
   'error.UNAUTHORIZED': 'You are signed out. Sign in again.',
   'error.FORBIDDEN': 'You do not have permission to do this.',
   'error.PASSWORD_CHANGE_REQUIRED': 'Change your password first.',

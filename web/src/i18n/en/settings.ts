@@ -17,7 +17,8 @@ export const settings = {
   'settings.theme.dark': 'Dark',
   'settings.theme.system': 'Same as device',
   'settings.password': 'Change password',
-  'settings.password.hint': 'Changing your password signs you out on your other devices.',
+  'settings.password.hint':
+    'Changing your password signs you out on your other devices; this one stays signed in. Your API keys keep working unless you also revoke them.',
   'settings.apiKeys': 'Personal API keys',
   'settings.apiKeys.hint':
     'A key lets scripts and other tools use the API as you, with your role. Send it in the {header} header.',

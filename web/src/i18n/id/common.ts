@@ -36,6 +36,7 @@ export const common = {
   'password.tooShort': 'Gunakan minimal 8 karakter.',
   'password.wrongCurrent': 'Kata sandi saat ini salah.',
   'password.changed': 'Kata sandi telah diubah.',
+  'password.revokeApiKeys': 'Cabut juga semua kunci API saya',
   'error.UNAUTHORIZED': 'Anda sudah keluar. Silakan masuk lagi.',
   'error.FORBIDDEN': 'Anda tidak memiliki izin untuk melakukan ini.',
   'error.PASSWORD_CHANGE_REQUIRED': 'Ubah kata sandi Anda terlebih dahulu.',

@@ -19,7 +19,8 @@ export const settings = {
   'settings.theme.dark': 'Gelap',
   'settings.theme.system': 'Ikuti perangkat',
   'settings.password': 'Ubah kata sandi',
-  'settings.password.hint': 'Mengubah kata sandi akan mengeluarkan Anda dari perangkat lain.',
+  'settings.password.hint':
+    'Mengubah kata sandi akan mengeluarkan Anda dari perangkat lain; perangkat ini tetap masuk. Kunci API Anda tetap berfungsi kecuali Anda juga mencabutnya.',
   'settings.apiKeys': 'Kunci API pribadi',
   'settings.apiKeys.hint':
     'Kunci memungkinkan skrip dan alat lain memakai API atas nama Anda, dengan peran Anda. Kirimkan di header {header}.',
