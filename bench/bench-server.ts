@@ -39,6 +39,11 @@ export async function startBenchServer(env: Record<string, string>): Promise<Ben
     env: {
       ...process.env,
       MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '4',
+      // One signed-in user drives every concurrent stream: the per-user fair-use limits would
+      // measure themselves instead of the engine.
+      MODEL_MAX_CONCURRENT_PER_USER: '1000',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      RATE_LIMIT_PER_HOUR: '100000000',
       ...env,
       DATA_DIR: dataDir,
       PORT: String(port),

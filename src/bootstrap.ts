@@ -42,6 +42,7 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       topP: config.model.topP,
       maxTokens: config.model.maxTokens,
     },
+    maxTokensLimit: config.model.maxTokensLimit,
   });
   try {
     const services = createServices(config, {

@@ -30,6 +30,12 @@ import { createKnowledgeStatus } from './modules/retrieval/knowledge-status.js';
 import { createRetrievalService, MAX_TOP_K } from './modules/retrieval/retrieval.service.js';
 import { createSqliteRetrievalIndex } from './modules/retrieval/sqlite-retrieval-index.js';
 import { createMemoryRateLimiter, type RateLimiter } from './providers/rate-limit/rate-limiter.js';
+import {
+  createMemoryConcurrencyLimiter,
+  type ConcurrencyLimiter,
+} from './providers/rate-limit/concurrency-limiter.js';
+import { createAdmissionService } from './modules/inference/admission.service.js';
+import { createInferenceGateway } from './modules/inference/inference.gateway.js';
 
 /** Outside parts the services are built on; tests pass their own. */
 export interface Dependencies {
@@ -38,6 +44,8 @@ export interface Dependencies {
   readonly jwtSecret: string;
   readonly clock?: () => Date;
   readonly limiter?: RateLimiter;
+  /** Generations in flight per user; a Redis implementation shares them across replicas. */
+  readonly concurrency?: ConcurrencyLimiter;
 }
 
 /** The embedding model in use (set once loaded), what was configured, and why loading failed. */
@@ -82,10 +90,21 @@ export function createServices(config: Config, dependencies: Dependencies) {
   });
   const prompts = createPromptsService({ prompts: repositories.prompts, clock });
   const knowledge = createKnowledge(config, db, repositories, clock);
+  const admission = createAdmissionService({
+    limiter,
+    concurrency: dependencies.concurrency ?? createMemoryConcurrencyLimiter(),
+    limits: {
+      perMinute: config.limits.perMinute,
+      perHour: config.limits.perHour,
+      concurrentPerUser: config.model.maxConcurrentPerUser,
+    },
+  });
+  const inference = createInferenceGateway({ model: engine, admission });
   const chat = createChatService({
     conversations: repositories.conversations,
     prompts,
     model: engine,
+    inference,
     clock,
     retrieval: knowledge.retrieval,
   });
@@ -117,6 +136,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     users,
     auth,
     prompts,
+    inference,
     chat,
     modelRegistry,
     modelDownloads,

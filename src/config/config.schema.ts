@@ -185,6 +185,19 @@ export const variables = {
     temperature: spec('MODEL_TEMPERATURE', 0.3, decimal(0, 2), 'Default sampling temperature.'),
     topP: spec('MODEL_TOP_P', 0.9, decimal(0, 1), 'Default nucleus sampling top_p.'),
     maxTokens: spec('MODEL_MAX_TOKENS', 1024, integer(1, 1_048_576), 'Default cap on generated tokens.'),
+    maxTokensLimit: spec(
+      'MODEL_MAX_TOKENS_LIMIT',
+      8192,
+      integer(1, 1_048_576),
+      'Most tokens one answer may generate, whatever max_tokens asks; never more than the context ' +
+        'left after the prompt either.',
+    ),
+    maxConcurrentPerUser: spec(
+      'MODEL_MAX_CONCURRENT_PER_USER',
+      2,
+      integer(1, 10_000),
+      'Generations one user may have running or waiting at once; beyond it the API answers 429 at once.',
+    ),
     parallelSequences: spec(
       'MODEL_PARALLEL',
       4,
@@ -297,13 +310,14 @@ export const variables = {
       'RATE_LIMIT_PER_MINUTE',
       20,
       integer(1, 1_000_000),
-      'Generation requests per user per minute (not enforced yet).',
+      'Generating requests (chat, stream, session message, regenerate, WebSocket message) per user per ' +
+        'minute; beyond it 429 with Retry-After and RateLimit-* headers.',
     ),
     perHour: spec(
       'RATE_LIMIT_PER_HOUR',
       200,
       integer(1, 100_000_000),
-      'Generation requests per user per hour (not enforced yet).',
+      'Generating requests per user per hour; beyond it 429 with Retry-After and RateLimit-* headers.',
     ),
   },
   metrics: {

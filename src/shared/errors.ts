@@ -24,6 +24,16 @@ export type ErrorCode =
   | 'EMBEDDINGS_UNAVAILABLE'
   | 'INTERNAL_ERROR';
 
+/** A rate limit's state as the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers say it. */
+export interface RateLimitState {
+  /** Requests allowed in the window. */
+  readonly limit: number;
+  /** Requests left in the window. */
+  readonly remaining: number;
+  /** Seconds until the window starts over. */
+  readonly resetSeconds: number;
+}
+
 /** Options for AppError. */
 export interface AppErrorOptions {
   /** HTTP status to answer with. */
@@ -36,6 +46,8 @@ export interface AppErrorOptions {
   readonly retryAfterSeconds?: number;
   /** Extra machine-readable details (e.g. the field that failed validation). */
   readonly details?: Record<string, unknown>;
+  /** The limit that refused the request (sent as RateLimit-* headers). */
+  readonly rateLimit?: RateLimitState;
 }
 
 const DEFAULT_STATUS: Record<ErrorCode, number> = {
@@ -70,6 +82,7 @@ export class AppError extends Error {
   readonly retryable: boolean;
   readonly retryAfterSeconds?: number;
   readonly details?: Record<string, unknown>;
+  readonly rateLimit?: RateLimitState;
 
   constructor(
     readonly code: ErrorCode,
@@ -82,6 +95,7 @@ export class AppError extends Error {
     this.retryable = options.retryable ?? false;
     this.retryAfterSeconds = options.retryAfterSeconds;
     this.details = options.details;
+    this.rateLimit = options.rateLimit;
   }
 }
 

@@ -1,19 +1,34 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
-import { AppError } from '../../shared/errors.js';
+import { AppError, type RateLimitState } from '../../shared/errors.js';
 
 /** The JSON error body every route answers with. */
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
+/** The RateLimit-* headers (IETF draft "RateLimit header fields for HTTP") for a limit's state. */
+export function rateLimitHeaders(state: RateLimitState): Record<string, string> {
+  return {
+    'RateLimit-Limit': String(state.limit),
+    'RateLimit-Remaining': String(state.remaining),
+    'RateLimit-Reset': String(state.resetSeconds),
+  };
+}
+
 /** Turns any thrown error into `{error: {code, message}}` with a stable code; hides internals on 5xx. */
-export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; retryAfter?: number } {
+export function toErrorResponse(error: unknown): {
+  status: number;
+  body: ErrorBody;
+  retryAfter?: number;
+  rateLimit?: RateLimitState;
+} {
   if (error instanceof AppError) {
     const hidden = error.status >= 500 && error.code === 'INTERNAL_ERROR';
     return {
       status: error.status,
       retryAfter: error.retryAfterSeconds,
+      rateLimit: error.rateLimit,
       body: {
         error: {
           code: error.code,
@@ -67,9 +82,10 @@ export function toErrorResponse(error: unknown): { status: number; body: ErrorBo
 export const errorsPlugin = fp(
   async (app: FastifyInstance) => {
     app.setErrorHandler((error, request, reply) => {
-      const { status, body, retryAfter } = toErrorResponse(error);
+      const { status, body, retryAfter, rateLimit } = toErrorResponse(error);
       if (status >= 500) request.log.error({ err: error }, 'request failed');
       if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
+      if (rateLimit) void reply.headers(rateLimitHeaders(rateLimit));
       return reply.status(status).send(body);
     });
     app.setNotFoundHandler((request, reply) =>

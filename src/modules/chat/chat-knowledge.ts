@@ -1,7 +1,7 @@
 import type { LanguageModel, ToolDefinition } from '../../providers/llm/language-model.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { RetrievalService, SearchResult } from '../retrieval/retrieval.service.js';
-import type { ChatEvent, TurnInput } from './chat.service.js';
+import type { ChatEvent, TurnInput } from './chat.types.js';
 import { citedIndices, formatExcerpts, RAG_RULES, SEARCH_TOOL, sourcesOf } from './rag-context.js';
 
 /**

@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type DatabaseHandle } from '../../db/database.js';
 import type { GenerationRequest, LanguageModel, StreamPart } from '../../providers/llm/language-model.js';
+import { createMemoryConcurrencyLimiter } from '../../providers/rate-limit/concurrency-limiter.js';
+import { createMemoryRateLimiter } from '../../providers/rate-limit/rate-limiter.js';
+import { createAdmissionService } from '../inference/admission.service.js';
+import { createInferenceGateway } from '../inference/inference.gateway.js';
 import type { Principal } from '../auth/auth.service.js';
 import { createPromptRepository } from '../prompts/prompt.repository.js';
 import { createPromptsService } from '../prompts/prompts.service.js';
@@ -116,12 +120,24 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+/** The real admission layer with limits these tests never reach. */
+const unlimited = (model: LanguageModel) =>
+  createInferenceGateway({
+    model,
+    admission: createAdmissionService({
+      limiter: createMemoryRateLimiter(),
+      concurrency: createMemoryConcurrencyLimiter(),
+      limits: { perMinute: 10_000, perHour: 10_000, concurrentPerUser: 100 },
+    }),
+  });
+
 function chatWith(model: LanguageModel, retrieval: ReturnType<typeof fakeRetrieval>['retrieval']) {
   const clock = () => new Date();
   return createChatService({
     conversations: createConversationRepository(database.db),
     prompts: createPromptsService({ prompts: createPromptRepository(database.db), clock }),
     model,
+    inference: unlimited(model),
     clock,
     retrieval,
   });

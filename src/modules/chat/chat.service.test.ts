@@ -2,6 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteDatabase, type DatabaseHandle } from '../../db/database.js';
 import type { GenerationRequest, LanguageModel, StreamPart } from '../../providers/llm/language-model.js';
 import { AppError } from '../../shared/errors.js';
+import { createMemoryConcurrencyLimiter } from '../../providers/rate-limit/concurrency-limiter.js';
+import { createMemoryRateLimiter } from '../../providers/rate-limit/rate-limiter.js';
+import { createAdmissionService } from '../inference/admission.service.js';
+import { createInferenceGateway } from '../inference/inference.gateway.js';
 import type { Principal } from '../auth/auth.service.js';
 import { createPromptRepository } from '../prompts/prompt.repository.js';
 import { createPromptsService } from '../prompts/prompts.service.js';
@@ -66,6 +70,17 @@ beforeAll(async () => {
 });
 afterAll(() => database.close());
 
+/** The real admission layer with limits these tests never reach. */
+const unlimited = (model: LanguageModel) =>
+  createInferenceGateway({
+    model,
+    admission: createAdmissionService({
+      limiter: createMemoryRateLimiter(),
+      concurrency: createMemoryConcurrencyLimiter(),
+      limits: { perMinute: 10_000, perHour: 10_000, concurrentPerUser: 100 },
+    }),
+  });
+
 function service(model: LanguageModel) {
   const clock = () => new Date();
   const prompts = createPromptsService({ prompts: createPromptRepository(database.db), clock });
@@ -74,6 +89,7 @@ function service(model: LanguageModel) {
       conversations: createConversationRepository(database.db),
       prompts,
       model,
+      inference: unlimited(model),
       clock,
     }),
     prompts,

@@ -1,17 +1,13 @@
 import { errors } from '../../shared/errors.js';
-import type {
-  ChatMessage,
-  Generation,
-  GenerationOptions,
-  LanguageModel,
-  Usage,
-} from '../../providers/llm/language-model.js';
+import type { ChatMessage, Generation, LanguageModel, Usage } from '../../providers/llm/language-model.js';
 import type { Principal } from '../auth/auth.service.js';
+import type { InferenceGateway } from '../inference/inference.gateway.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
 import type { RetrievalService, SearchResult } from '../retrieval/retrieval.service.js';
-import { presentConversation, presentMessage, type PresentedMessage } from './chat.presenter.js';
+import { presentConversation, presentMessage } from './chat.presenter.js';
+import type { ChatEvent, TurnInput } from './chat.types.js';
 import { createChatKnowledge, markCited } from './chat-knowledge.js';
-import { RAG_RULES, withDocuments, type RagMode } from './rag-context.js';
+import { RAG_RULES, withDocuments } from './rag-context.js';
 import {
   newMessageRow,
   type ConversationRepository,
@@ -19,26 +15,7 @@ import {
   type MessageRow,
 } from './conversation.repository.js';
 
-/** Events of one chat turn, in order: the stored user message, deltas, then the stored answer. */
-export type ChatEvent =
-  | { readonly type: 'user-message'; readonly conversationId: string; readonly message: PresentedMessage }
-  | { readonly type: 'text-delta'; readonly text: string }
-  | { readonly type: 'reasoning-delta'; readonly text: string }
-  | {
-      readonly type: 'rag-search';
-      readonly query: string;
-      readonly status: 'searching' | 'completed';
-      readonly resultsCount?: number;
-    }
-  | { readonly type: 'done'; readonly message: PresentedMessage; readonly droppedMessages: number };
-
-/** What a user sends in one turn. */
-export interface TurnInput {
-  readonly message: string;
-  readonly options?: GenerationOptions;
-  /** Knowledge-base use for this turn (default off). */
-  readonly rag?: { readonly mode: RagMode; readonly workspaceIds?: readonly string[] };
-}
+export type { ChatEvent, TurnInput } from './chat.types.js';
 
 const DEFAULT_TITLE = 'New chat';
 
@@ -47,10 +24,11 @@ export function createChatService(dependencies: {
   conversations: ConversationRepository;
   prompts: PromptsService;
   model: LanguageModel;
+  inference: InferenceGateway;
   clock: () => Date;
   retrieval?: Pick<RetrievalService, 'search'>;
 }) {
-  const { conversations, prompts, model, clock } = dependencies;
+  const { conversations, prompts, model, inference, clock } = dependencies;
   const knowledge = createChatKnowledge({ model, retrieval: dependencies.retrieval });
   const nowIso = () => clock().toISOString();
 
@@ -97,7 +75,10 @@ export function createChatService(dependencies: {
       .map((row) => ({ role: row.role, content: row.content })),
   ];
 
-  /** Retrieval and a reserved generation for one turn over the given earlier messages. */
+  /**
+   * Admission (the user's rate and concurrency limits, 429), retrieval and a reserved generation for
+   * one turn over the given earlier messages. The admission is held until the generation ends.
+   */
   const beginTurn = async (
     principal: Principal,
     conversation: ConversationRow,
@@ -105,17 +86,24 @@ export function createChatService(dependencies: {
     input: TurnInput,
     signal?: AbortSignal,
   ) => {
-    const { results: retrieved, events: ragEvents } = await knowledge.retrieve(principal, input, signal);
-    const tool = knowledge.toolFor(principal, input, retrieved);
-    const messages = [
-      ...history(conversation, earlier, retrieved.length > 0 || tool ? RAG_RULES : undefined),
-      { role: 'user' as const, content: withDocuments(input.message, retrieved) },
-    ];
-    const generation = await model.begin(
-      { messages, options: input.options, cacheKey: conversation.id, ...(tool && { tools: [tool] }) },
-      signal,
-    );
-    return { retrieved, ragEvents, generation };
+    const admitted = await inference.admit(principal.user.id);
+    try {
+      input.onAdmitted?.(admitted.quota);
+      const { results: retrieved, events: ragEvents } = await knowledge.retrieve(principal, input, signal);
+      const tool = knowledge.toolFor(principal, input, retrieved);
+      const messages = [
+        ...history(conversation, earlier, retrieved.length > 0 || tool ? RAG_RULES : undefined),
+        { role: 'user' as const, content: withDocuments(input.message, retrieved) },
+      ];
+      const generation = await admitted.begin(
+        { messages, options: input.options, cacheKey: conversation.id, ...(tool && { tools: [tool] }) },
+        signal,
+      );
+      return { retrieved, ragEvents, generation };
+    } catch (error) {
+      admitted.release();
+      throw error;
+    }
   };
 
   /**
@@ -196,7 +184,8 @@ export function createChatService(dependencies: {
   ): AsyncGenerator<ChatEvent> {
     const started = performance.now();
     const answer = { text: '', reasoning: '', firstTokenMs: undefined as number | undefined };
-    let finish: { usage: Usage; status: MessageRow['status']; dropped: number } | undefined;
+    let finish:
+      { usage: Usage; status: MessageRow['status']; dropped: number; maxTokens?: number } | undefined;
     let failure: unknown;
     let stored: MessageRow | undefined;
     const searches: string[] = [];
@@ -205,7 +194,7 @@ export function createChatService(dependencies: {
       for await (const part of generation.stream()) {
         if (part.type === 'finish') {
           const status = part.reason === 'abort' || signal?.aborted ? 'incomplete' : 'complete';
-          finish = { usage: part.usage, status, dropped: part.droppedMessages };
+          finish = { usage: part.usage, status, dropped: part.droppedMessages, maxTokens: part.maxTokens };
           continue;
         }
         if (part.type === 'tool-call') {
@@ -247,7 +236,10 @@ export function createChatService(dependencies: {
         sources: retrieved.length > 0 ? JSON.stringify(markCited(retrieved, answer.text)) : null,
       });
     }
-    if (finish) yield { type: 'done', message: presentMessage(stored), droppedMessages: finish.dropped };
+    if (finish) {
+      const { dropped: droppedMessages, maxTokens } = finish;
+      yield { type: 'done', message: presentMessage(stored), droppedMessages, maxTokens };
+    }
   }
 
   return {

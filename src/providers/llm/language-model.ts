@@ -42,6 +42,8 @@ export interface GenerationRequest {
   readonly options?: GenerationOptions;
   /** Conversation identity: lets the engine reuse the KV cache of this conversation's previous turn. */
   readonly cacheKey?: string;
+  /** Whose request this is (a user id): waiting requests are served in turn between keys, not FIFO. */
+  readonly fairnessKey?: string;
 }
 
 /** Token counts of one generation. */
@@ -69,6 +71,8 @@ export type StreamPart =
       readonly usage: Usage;
       /** Messages dropped from the start of the history to fit the context window. */
       readonly droppedMessages: number;
+      /** The completion-token cap that applied: max_tokens clamped to the context left and the server's limit. */
+      readonly maxTokens?: number;
     };
 
 /** What a loaded model is. */
@@ -102,7 +106,8 @@ export interface Generation {
 export interface LanguageModel {
   /**
    * Validates the request and reserves capacity before any output, so the caller can still answer
-   * 400 CONTEXT_LENGTH_EXCEEDED, 503 MODEL_BUSY (Retry-After) or 503 MODEL_NOT_LOADED.
+   * 400 CONTEXT_LENGTH_EXCEEDED, 503 MODEL_BUSY (Retry-After) or 503 MODEL_NOT_LOADED. maxTokens is
+   * clamped to what the context holds after the prompt and to the provider's own limit.
    */
   begin(request: GenerationRequest, signal?: AbortSignal): Promise<Generation>;
   /** begin() and stream in one call. */

@@ -111,8 +111,13 @@ export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = a
             else send({ chunk: '', done: true, session_id: sessionId, message: event.message });
           }
         } catch (error) {
-          const { status, body } = toErrorResponse(error);
-          send({ error: body.error, done: true });
+          const { status, body, retryAfter } = toErrorResponse(error);
+          // A socket has no headers: a 429 or 503 says when to try again in the frame itself.
+          send({
+            error: body.error,
+            done: true,
+            ...(retryAfter !== undefined && { retry_after: retryAfter }),
+          });
           if (status === 401) socket.close(4401, 'unauthorized');
         } finally {
           if (current === controller) current = undefined;

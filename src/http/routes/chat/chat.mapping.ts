@@ -65,7 +65,14 @@ export async function* toSseEvents(events: AsyncIterable<ChatEvent>): AsyncGener
         };
         break;
       case 'done':
-        yield { event: 'done', data: { ...event.message, dropped_messages: event.droppedMessages } };
+        yield {
+          event: 'done',
+          data: {
+            ...event.message,
+            dropped_messages: event.droppedMessages,
+            ...(event.maxTokens !== undefined && { max_tokens: event.maxTokens }),
+          },
+        };
         break;
     }
   }

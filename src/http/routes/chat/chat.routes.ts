@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
 import {
   RegenerateBody,
   ChatBody,
@@ -14,8 +15,9 @@ import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../cont
 import type { Principal } from '../../../modules/auth/auth.service.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
 import type { Services } from '../../../services.js';
-import { AppError } from '../../../shared/errors.js';
+import { AppError, type RateLimitState } from '../../../shared/errors.js';
 import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
+import { rateLimitHeaders } from '../../plugins/errors.plugin.js';
 import { abortOnDisconnect, sendSse } from '../../sse.js';
 import { toGenerationOptions, toRagInput, toSseEvents, withContext } from './chat.mapping.js';
 
@@ -27,8 +29,18 @@ const busy = { 503: ErrorResponse, 429: ErrorResponse };
 export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
   const { chat } = services;
 
+  /** Sends the user's request quota as RateLimit-* headers (set before the stream's headers go out). */
+  const quotaHeaders = (reply: FastifyReply) => (quota: RateLimitState) => {
+    void reply.headers(rateLimitHeaders(quota));
+  };
+
   /** The one-shot endpoints continue a conversation, or start one once the turn can run. */
-  const oneShot = (principal: Principal, body: typeof ChatBody.static, signal: AbortSignal) =>
+  const oneShot = (
+    principal: Principal,
+    body: typeof ChatBody.static,
+    reply: FastifyReply,
+    signal: AbortSignal,
+  ) =>
     chat.sendMessage(
       principal,
       body.conversation_id,
@@ -36,6 +48,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         message: withContext(body.message, body.context),
         options: toGenerationOptions(body),
         rag: toRagInput(body, services.config.retrieval.defaultMode),
+        onAdmitted: quotaHeaders(reply),
       },
       signal,
     );
@@ -51,7 +64,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       abortOnDisconnect(reply, controller);
       let conversationId = '';
       let done: Extract<ChatEvent, { type: 'done' }> | undefined;
-      for await (const event of oneShot(request.principal, request.body, controller.signal)) {
+      for await (const event of oneShot(request.principal, request.body, reply, controller.signal)) {
         if (event.type === 'user-message') conversationId = event.conversationId;
         if (event.type === 'done') done = event;
       }
@@ -76,7 +89,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     { config: writers, schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } } },
     async (request, reply) => {
       const controller = new AbortController();
-      const events = oneShot(request.principal, request.body, controller.signal);
+      const events = oneShot(request.principal, request.body, reply, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
     },
   );
@@ -148,6 +161,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
         message: request.body.message,
         options: toGenerationOptions(request.body),
         rag: toRagInput(request.body, services.config.retrieval.defaultMode),
+        onAdmitted: quotaHeaders(reply),
       };
       const events = chat.sendMessage(request.principal, request.params.id, input, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));
@@ -170,6 +184,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
       const input = {
         options: toGenerationOptions(request.body),
         rag: toRagInput(request.body, services.config.retrieval.defaultMode),
+        onAdmitted: quotaHeaders(reply),
       };
       const events = chat.regenerate(request.principal, request.params.id, input, controller.signal);
       await sendSse(request, reply, controller, toSseEvents(events));

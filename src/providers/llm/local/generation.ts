@@ -20,6 +20,8 @@ export interface PromptJob {
   readonly contextSize: number;
   readonly request: GenerationRequest;
   readonly defaults: { readonly temperature: number; readonly topP: number; readonly maxTokens: number };
+  /** Most tokens one answer may generate, whatever the request asks. */
+  readonly maxTokensLimit?: number;
 }
 
 /** Everything one generation needs. */
@@ -96,6 +98,7 @@ export async function* generateOnSequence(
     type: 'finish',
     reason,
     droppedMessages: prompt.droppedMessages,
+    maxTokens: prompt.maxTokens,
     usage: {
       promptTokens: prompt.tokens.length,
       completionTokens,
@@ -121,9 +124,14 @@ function toPart(piece: { kind: 'text' | 'reasoning'; text: string }): StreamPart
 /**
  * Renders the chat with the model's own template. When it does not fit, the oldest turns are dropped
  * (system messages and the newest user message are always kept); if even that is too long, 400.
+ * The answer's token cap is max_tokens clamped to the server's limit and to the context left after
+ * the prompt, so no request (ignore_eos with a huge max_tokens) holds a sequence beyond that.
  */
 export function fitPrompt(job: PromptJob): FittedPrompt {
-  const requestedMaxTokens = job.request.options?.maxTokens ?? job.defaults.maxTokens;
+  const requestedMaxTokens = Math.min(
+    job.request.options?.maxTokens ?? job.defaults.maxTokens,
+    job.maxTokensLimit ?? Number.MAX_SAFE_INTEGER,
+  );
   const contextSize = job.contextSize;
   const reserve = Math.min(requestedMaxTokens, Math.floor(contextSize / 4));
   const messages = [...job.request.messages];

@@ -11,6 +11,7 @@ const engine = new LocalEngine({
   threads: 1, // tests run in parallel: never more llama.cpp threads than cores
   useMmap: false,
   defaults: { temperature: 0, topP: 1, maxTokens: 40 },
+  maxTokensLimit: 300,
 });
 
 async function collect(request: GenerationRequest, signal?: AbortSignal) {
@@ -72,6 +73,21 @@ describe('LocalEngine on a real GGUF model', () => {
     );
     expect(finish.usage.completionTokens).toBe(60);
     expect(finish.reason).toBe('length');
+  });
+
+  it('clamps a huge max_tokens with ignore_eos to the server limit and to the context left', async () => {
+    const huge = { options: { maxTokens: 131_072, ignoreEos: true } };
+    const short = await collect(ask('Once upon a time', huge));
+    expect(short.finish.maxTokens).toBe(300);
+    expect(short.finish.usage.completionTokens).toBe(300);
+    expect(short.finish.reason).toBe('length');
+
+    const long = await collect(ask('The little girl played in the park. '.repeat(22), huge));
+    const room = 512 - long.finish.usage.promptTokens;
+    expect(room).toBeLessThan(300);
+    expect(long.finish.maxTokens).toBe(room);
+    expect(long.finish.usage.completionTokens).toBe(room);
+    expect(engine.status().activeSequences).toBe(0);
   });
 
   it('stops at a stop string without emitting it', async () => {

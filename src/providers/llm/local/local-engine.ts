@@ -36,6 +36,8 @@ export interface LocalEngineOptions {
   readonly useMmap: boolean;
   /** Defaults applied when a request leaves them out. */
   readonly defaults: { readonly temperature: number; readonly topP: number; readonly maxTokens: number };
+  /** Most tokens one answer may generate, whatever the request asks (default: only the context bounds it). */
+  readonly maxTokensLimit?: number;
   /** A chat template to use instead of the one detected from the model (custom templates, tests). */
   readonly chatWrapper?: (model: LlamaModel) => ChatWrapper;
 }
@@ -95,8 +97,9 @@ export class LocalEngine implements LanguageModel {
 
   /**
    * Checks that the prompt fits (400 CONTEXT_LENGTH_EXCEEDED) and takes a sequence, waiting in the
-   * bounded queue (503 MODEL_BUSY when it is full), before any output: callers can still answer with
-   * a proper status. The returned generation holds the sequence until its stream ends or release().
+   * bounded queue (503 MODEL_BUSY when it is full; users served in turn by `fairnessKey`), before any
+   * output: callers can still answer with a proper status. The returned generation holds the sequence
+   * until its stream ends or release().
    */
   async begin(request: GenerationRequest, signal?: AbortSignal): Promise<Generation> {
     const loaded = this.require();
@@ -106,12 +109,13 @@ export class LocalEngine implements LanguageModel {
       contextSize: loaded.info.contextSize,
       request,
       defaults: this.options.defaults,
+      maxTokensLimit: this.options.maxTokensLimit,
     };
     const prompt = fitPrompt(job);
     loaded.inFlight += 1;
     let slot: Slot<LlamaContextSequence>;
     try {
-      slot = await loaded.pool.acquire(request.cacheKey, signal);
+      slot = await loaded.pool.acquire(request.cacheKey, signal, request.fairnessKey);
     } catch (error) {
       this.finished(loaded);
       throw error;

@@ -29,6 +29,44 @@ describe('SlotPool', () => {
     expect((await waiting).resource).toBe('only');
   });
 
+  it('serves waiting users in turn: a user who queued three requests does not push another user back', async () => {
+    const pool = new SlotPool(['only'], 10);
+    const served: string[] = [];
+    const held = await pool.acquire(undefined, undefined, 'alice');
+    const requests = [
+      ['alice', 'a2'],
+      ['alice', 'a3'],
+      ['alice', 'a4'],
+      ['bob', 'b1'],
+      ['carol', 'c1'],
+      ['bob', 'b2'],
+    ];
+    for (const [user, name] of requests) {
+      void pool.acquire(undefined, undefined, user).then(() => served.push(name!));
+    }
+    // One slot: each release hands it to exactly one waiter, whose turn it is.
+    for (const _ of requests) {
+      pool.release(held);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    // Alice was just served (a1), so Bob and Carol go first; then turns alternate; FIFO within a user.
+    expect(served).toEqual(['b1', 'c1', 'a2', 'b2', 'a3', 'a4']);
+    expect(pool.queued).toBe(0);
+  });
+
+  it('keeps an aborted user out of the turns and still serves the others in order', async () => {
+    const pool = new SlotPool(['only'], 10);
+    const held = await pool.acquire(undefined, undefined, 'alice');
+    const controller = new AbortController();
+    const bob = pool.acquire(undefined, controller.signal, 'bob');
+    const alice = pool.acquire(undefined, undefined, 'alice');
+    controller.abort(new Error('client left'));
+    await expect(bob).rejects.toThrow('client left');
+    pool.release(held);
+    expect((await alice).resource).toBe('only');
+    expect(pool.queued).toBe(0);
+  });
+
   it('drops an aborted waiter from the queue', async () => {
     const pool = new SlotPool(['only'], 2);
     await pool.acquire(undefined);

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors.js';
+import { FairQueue } from './fair-queue.js';
 
 /** A reusable worker (a context sequence) that remembers whose conversation its cache holds. */
 export interface Slot<T> {
@@ -15,13 +16,17 @@ interface Waiter<T> {
   readonly reject: (error: unknown) => void;
 }
 
+/** Requests without a fairness key share one turn in the queue. */
+const ANONYMOUS = '';
+
 /**
- * Hands out a fixed set of slots with a bounded FIFO wait queue. A conversation gets back the slot
- * that still holds its cache when that slot is free; otherwise an empty or least recently used one.
+ * Hands out a fixed set of slots with a bounded wait queue that takes turns between fairness keys
+ * (users), FIFO within one key. A conversation gets back the slot that still holds its cache when that
+ * slot is free; otherwise an empty or least recently used one.
  */
 export class SlotPool<T> {
   private readonly slots: Slot<T>[];
-  private readonly waiters: Waiter<T>[] = [];
+  private readonly waiters = new FairQueue<Waiter<T>>();
   private clock = 0;
 
   constructor(
@@ -40,7 +45,7 @@ export class SlotPool<T> {
 
   /** Requests waiting for a slot. */
   get queued(): number {
-    return this.waiters.length;
+    return this.waiters.size;
   }
 
   /** All slots (for disposal). */
@@ -48,30 +53,35 @@ export class SlotPool<T> {
     return this.slots;
   }
 
-  /** Waits for a slot; rejects with MODEL_BUSY when the queue is full, or with the signal's reason. */
-  acquire(cacheKey: string | undefined, signal?: AbortSignal): Promise<Slot<T>> {
+  /**
+   * Waits for a slot, in turn with other fairness keys (users); rejects with MODEL_BUSY when the queue
+   * is full, or with the signal's reason.
+   */
+  acquire(cacheKey: string | undefined, signal?: AbortSignal, fairnessKey = ANONYMOUS): Promise<Slot<T>> {
     signal?.throwIfAborted();
     const free = this.pickFree(cacheKey);
-    if (free) return Promise.resolve(this.take(free, cacheKey));
-    if (this.waiters.length >= this.queueLimit) {
+    if (free) {
+      this.waiters.served(fairnessKey);
+      return Promise.resolve(this.take(free, cacheKey));
+    }
+    if (this.waiters.size >= this.queueLimit) {
       return Promise.reject(this.busy());
     }
     return new Promise((resolve, reject) => {
       const waiter: Waiter<T> = { cacheKey, resolve, reject };
-      this.waiters.push(waiter);
+      this.waiters.push(fairnessKey, waiter);
       signal?.addEventListener(
         'abort',
         () => {
-          const index = this.waiters.indexOf(waiter);
-          if (index >= 0) this.waiters.splice(index, 1);
-          reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
+          if (this.waiters.remove(fairnessKey, waiter))
+            reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
         },
         { once: true },
       );
     });
   }
 
-  /** Returns a slot; the first waiter (if any) gets it at once. */
+  /** Returns a slot; the waiter whose turn it is (if any) gets it at once. */
   release(slot: Slot<T>): void {
     slot.busy = false;
     slot.lastUsed = ++this.clock;

@@ -91,6 +91,7 @@ export async function* generateWithTools(
     type: 'finish',
     reason: signal?.aborted ? 'abort' : reason,
     droppedMessages: prompt.droppedMessages,
+    maxTokens: prompt.maxTokens,
     usage: {
       promptTokens: prompt.tokens.length,
       completionTokens: sequence.tokenMeter.usedOutputTokens - meter.output,
