@@ -93,6 +93,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     models: repositories.models,
     engine,
     modelsDir: config.storage.modelsDir,
+    importDirs: config.modelSources.importDirs,
     clock,
   });
   const pullLog = pino({ level: config.server.logLevel, name: 'model-pull' });
