@@ -31,6 +31,11 @@ function startHub(): Promise<{ server: Server; url: string; requests: string[] }
       return void response.write(FIXTURE.subarray(0, 1024));
     }
     if (url === '/endless.gguf') return void streamForever(response);
+    if (url === '/stalled.gguf') {
+      // Headers and the magic, then silence: the connection must not hang the pull forever.
+      response.writeHead(200, { 'content-length': String(FIXTURE.length) });
+      return void response.write(FIXTURE.subarray(0, 4096));
+    }
     if (url.startsWith('/redirect?to=')) {
       return void response.writeHead(302, { location: decodeURIComponent(url.slice(13)) }).end();
     }
@@ -101,6 +106,13 @@ describe('what a download writes', () => {
       downloadModel({ url: `${hub.url}/endless.gguf`, destinationDir, maxBytes: 2 * MIB }),
     ).rejects.toMatchObject({ code: 'MODEL_TOO_LARGE' });
     expect(readdirSync(destinationDir)).toEqual([]);
+  });
+
+  it('gives up on a connection that stops sending, keeping the part for a resume', async () => {
+    await expect(
+      downloadModel({ url: `${hub.url}/stalled.gguf`, destinationDir, idleTimeoutMs: 300 }),
+    ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: true });
+    expect(readdirSync(destinationDir)).toContain('stalled.gguf.part');
   });
 
   it('accepts a real model within the cap', async () => {
