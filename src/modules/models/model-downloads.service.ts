@@ -116,10 +116,13 @@ export function createModelDownloadsService(dependencies: {
     /** Starts a pull by catalogue name or URL; answers at once with the download to follow. */
     start: async (actorId: string, nameOrUrl: string, sha256?: string) => {
       const target = resolvePullTarget(nameOrUrl);
-      // Early answers for the obvious cases; the boundary itself is the check at connection time.
-      const url = new URL(target.url);
-      guard.checkLiteral(url);
-      await guard.precheck(url);
+      // An early answer for a URL typed in; the boundary itself is the check at connection time.
+      // (Catalogue URLs are pinned public hosts: no DNS round trip before answering 202.)
+      if (!target.entry) {
+        const url = new URL(target.url);
+        guard.checkLiteral(url);
+        await guard.precheck(url);
+      }
       if (sha256 && target.expectedSha256 && sha256.toLowerCase() !== target.expectedSha256) {
         throw errors.validation('sha256 differs from the catalogue pin for this model', 'sha256');
       }

@@ -129,12 +129,24 @@ export function createAddressGuard(options: {
     precheck: async (url) => {
       const host = hostOf(url);
       if (nameAllowed(url) || isIP(host)) return;
-      // A name that does not resolve now may resolve later: only a refused address is an answer here.
-      const addresses = await resolve(host).catch(() => undefined);
+      // A name that does not resolve now (or not quickly) may resolve later: only a refused address
+      // is an answer here, and the API's 202 does not wait for a slow resolver.
+      const addresses = await withinPrecheckTime(resolve(host));
       if (addresses) checkAddresses(url, addresses);
     },
     lookupFor: (url) => guardedLookup(url, nameAllowed(url), resolve, checkAddresses),
   };
+}
+
+/** How long the early check waits for DNS before leaving the decision to the connection. */
+const PRECHECK_TIMEOUT_MS = 2000;
+
+function withinPrecheckTime<T>(work: Promise<T>): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), PRECHECK_TIMEOUT_MS).unref();
+  });
+  return Promise.race([work.catch(() => undefined), timeout]).finally(() => clearTimeout(timer));
 }
 
 /** A net `lookup` that answers only with addresses that passed the check, in both of its calling styles. */
@@ -145,17 +157,22 @@ function guardedLookup(
   check: (url: URL, addresses: readonly LookupAddress[]) => void,
 ): LookupFunction {
   return (hostname, lookupOptions, callback) => {
-    resolve(hostname)
-      .then((addresses) => {
-        if (!trustedName) check(url, addresses);
-        const family =
-          lookupOptions.family === 'IPv4' ? 4 : lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family;
-        const usable = family ? addresses.filter((candidate) => candidate.family === family) : addresses;
-        const first = usable[0];
-        if (!first) throw Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' });
+    const family =
+      lookupOptions.family === 'IPv4' ? 4 : lookupOptions.family === 'IPv6' ? 6 : lookupOptions.family;
+    const checked = resolve(hostname).then((addresses) => {
+      if (!trustedName) check(url, addresses);
+      const usable = family ? addresses.filter((candidate) => candidate.family === family) : addresses;
+      if (usable.length === 0)
+        throw Object.assign(new Error(`No address for ${hostname}`), { code: 'ENOTFOUND' });
+      return usable;
+    });
+    // Two-argument then: a throw inside the success callback must not call back a second time.
+    void checked.then(
+      (usable) => {
         if (lookupOptions.all) callback(null, usable);
-        else callback(null, first.address, first.family);
-      })
-      .catch((error: unknown) => callback(error as NodeJS.ErrnoException, '', 0));
+        else callback(null, usable[0]!.address, usable[0]!.family);
+      },
+      (error: unknown) => callback(error as NodeJS.ErrnoException, '', 0),
+    );
   };
 }
