@@ -1,3 +1,4 @@
+import { pino } from 'pino';
 import type { Config } from './config/config.js';
 import type { DatabaseHandle } from './db/database.js';
 import { createApiKeyRepository } from './modules/auth/api-key.repository.js';
@@ -11,6 +12,7 @@ import { createModelRepository } from './modules/models/model.repository.js';
 import { createModelRegistry } from './modules/models/model-registry.service.js';
 import { createModelDownloadRepository } from './modules/models/model-download.repository.js';
 import { createModelDownloadsService } from './modules/models/model-downloads.service.js';
+import { createAddressGuard } from './modules/models/pull-address-guard.js';
 import { createPromptRepository } from './modules/prompts/prompt.repository.js';
 import { createPromptsService } from './modules/prompts/prompts.service.js';
 import { createUserRepository } from './modules/users/user.repository.js';
@@ -112,13 +114,18 @@ export function createServices(config: Config, dependencies: Dependencies) {
     models: repositories.models,
     engine,
     modelsDir: config.storage.modelsDir,
+    importDirs: config.modelSources.importDirs,
     clock,
   });
+  const pullLog = pino({ level: config.server.logLevel, name: 'model-pull' });
   const modelDownloads = createModelDownloadsService({
     downloads: repositories.modelDownloads,
     registry: modelRegistry,
     modelsDir: config.storage.modelsDir,
     clock,
+    guard: createAddressGuard({ allowedHosts: config.modelSources.pullAllowedHosts }),
+    maxPullBytes: Math.floor(config.modelSources.pullMaxGb * 1024 ** 3),
+    log: (message, { error, ...details }) => pullLog.warn({ ...details, err: error }, message),
   });
   const workspaces = createWorkspacesService({
     workspaces: repositories.workspaces,

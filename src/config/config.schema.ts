@@ -2,6 +2,8 @@
  * Every environment variable PrivateStack reads, documented beside its parser.
  * This file and config.ts are the only places that know variable names.
  */
+import path from 'node:path';
+import ipaddr from 'ipaddr.js';
 
 /** Parses one raw string; throws an Error whose message says what was expected. */
 type Parser<T> = (raw: string) => T;
@@ -52,6 +54,36 @@ const oneOf =
     if (match === undefined) throw new Error(`expected one of ${values.join(', ')}, got "${raw}"`);
     return match;
   };
+
+/** A list separated by commas or whitespace, empty items dropped. */
+const splitList = (raw: string): string[] => raw.split(/[\s,]+/).filter((item) => item !== '');
+
+/** Host allow-list entries: `name`, `name:port`, an IP address, `[IPv6]:port`, or a CIDR range. */
+const hostList: Parser<readonly string[]> = (raw) =>
+  splitList(raw.toLowerCase()).map((entry) => {
+    if (entry.includes('/')) {
+      if (!ipaddr.isValidCIDR(entry)) throw new Error(`"${entry}" is not a valid CIDR range`);
+      return entry;
+    }
+    if (ipaddr.isValid(entry)) return entry;
+    let url: URL | undefined;
+    try {
+      url = new URL(`http://${entry}`);
+    } catch {
+      // reported below
+    }
+    if (!url || url.pathname !== '/' || url.username !== '' || url.search !== '' || url.hash !== '')
+      throw new Error(`"${entry}" is not a host name, host:port, IP address or CIDR range`);
+    return entry;
+  });
+
+/** Directories separated by commas or colons, each made absolute. */
+const directoryList: Parser<readonly string[]> = (raw) =>
+  raw
+    .split(/[,:]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+    .map((item) => path.resolve(item));
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const logLevel: Parser<(typeof LOG_LEVELS)[number]> = (raw) =>
@@ -211,6 +243,26 @@ export const variables = {
       'Requests allowed to wait for a free sequence; beyond it the API answers 503 with Retry-After.',
     ),
     useMmap: spec('MODEL_USE_MMAP', false, boolean, 'Map the model file instead of reading it into memory.'),
+  },
+  modelSources: {
+    pullAllowedHosts: spec<readonly string[]>(
+      'MODEL_PULL_ALLOWED_HOSTS',
+      [],
+      hostList,
+      'Non-public hosts POST /models/pull may still reach, comma-separated: name, name:port, IP, [IPv6]:port or CIDR (e.g. an internal mirror).',
+    ),
+    pullMaxGb: spec(
+      'MODEL_PULL_MAX_GB',
+      20,
+      decimal(0.000001, 1024),
+      'Largest file a pull of a URL outside the catalogue may download, in GiB (catalogue models: their own size).',
+    ),
+    importDirs: spec<readonly string[]>(
+      'MODEL_IMPORT_DIRS',
+      [],
+      directoryList,
+      'Directories (comma- or colon-separated) besides MODELS_DIR whose GGUF files POST /models may register.',
+    ),
   },
   retrieval: {
     embeddingsModel: spec(

@@ -49,7 +49,8 @@ async function startSlowHub(): Promise<{ url: string; server: Server }> {
   return { url: `http://127.0.0.1:${port}`, server };
 }
 
-const suite = browserSuite();
+// The slow hub listens on loopback, which model pulls refuse unless the operator allows the host.
+const suite = browserSuite({ env: { MODEL_PULL_ALLOWED_HOSTS: '127.0.0.1' } });
 beforeAll(async () => {
   hub = await startSlowHub();
 });

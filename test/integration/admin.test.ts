@@ -1,12 +1,13 @@
-import { readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { storiesModel } from '../helpers/shared-models.js';
+import { SHARED_MODELS_DIR, storiesModel } from '../helpers/shared-models.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await startTestApp();
+  // The API registers only files under MODELS_DIR or MODEL_IMPORT_DIRS: the shared models are the latter.
+  t = await startTestApp({ env: { MODEL_IMPORT_DIRS: SHARED_MODELS_DIR } });
 });
 afterAll(() => t.close());
 
@@ -181,8 +182,18 @@ describe('model registry', () => {
 
   it('keeps the old model when a new one fails to load', async () => {
     const admin = await t.adminToken();
-    const notAModel = path.join(t.dataDir, 'jwt-secret');
-    await t.call('POST', '/api/v1/models', admin, { name: 'broken', file_path: notAModel });
+    // A GGUF header and nothing llama.cpp can use, inside MODELS_DIR (the only kind of broken file the
+    // API still accepts: the JWT secret this test used to register is now refused outright).
+    const modelsDir = t.runtime.services.config.storage.modelsDir;
+    mkdirSync(modelsDir, { recursive: true });
+    const broken = path.join(modelsDir, 'broken.gguf');
+    writeFileSync(broken, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(60)]));
+    expect(
+      (await t.call('POST', '/api/v1/models', admin, { name: 'broken', file_path: broken })).status,
+    ).toBe(201);
+    const secret = path.join(t.dataDir, 'jwt-secret');
+    const refused = await t.call('POST', '/api/v1/models', admin, { name: 'secret', file_path: secret });
+    expect(refused.body.error.code).toBe('MODEL_PATH_NOT_ALLOWED');
     const attempt = await t.call('POST', '/api/v1/models/broken/load', admin);
     expect(attempt.status).toBe(400);
     expect(attempt.body.error.code).toBe('MODEL_ERROR');

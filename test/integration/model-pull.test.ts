@@ -1,19 +1,33 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startModelHub } from '../helpers/model-hub.js';
+import { readdirSync } from 'node:fs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BIG_MODEL_BYTES, startModelHub, type ModelHub } from '../helpers/model-hub.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
-let hub: Awaited<ReturnType<typeof startModelHub>>;
+let hub: ModelHub;
+/** Another local HTTP service, not on the allow-list: what an SSRF would reach for. */
+let internal: ModelHub;
 let hubUrl: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ model: false });
   hub = await startModelHub();
+  internal = await startModelHub();
   hubUrl = hub.url;
+  t = await startTestApp({
+    model: false,
+    // Listening, so a redirect can point at the API itself. Only the hub's own address and port are
+    // allowed: the API and every other loopback service stay out of reach. 0.01 GiB ≈ 10.7 MB.
+    listen: true,
+    env: { MODEL_PULL_ALLOWED_HOSTS: `127.0.0.1:${hub.port}`, MODEL_PULL_MAX_GB: '0.01' },
+  });
 });
 afterAll(async () => {
   hub.close();
+  internal.close();
   await t.close();
+});
+beforeEach(() => {
+  internal.requests.length = 0;
 });
 
 async function waitForDownload(id: string, token: string) {
@@ -49,14 +63,15 @@ describe('model pull over the admin API', () => {
     expect((await t.call('GET', '/health', admin)).body.model.id).toBe('stories260K');
   });
 
-  it('records a failed download with its reason', async () => {
+  it('records a failed download with a stable code, never the upstream status or body', async () => {
     const admin = await t.adminToken();
-    const started = await t.call('POST', '/api/v1/models/pull', admin, {
-      name_or_url: `${hubUrl}/missing.gguf`,
-    });
-    const finished = await waitForDownload(started.body.id, admin);
-    expect(finished.status).toBe('failed');
-    expect(finished.error).toContain('404');
+    for (const path of ['/missing.gguf', '/broken.gguf']) {
+      const started = await t.call('POST', '/api/v1/models/pull', admin, { name_or_url: `${hubUrl}${path}` });
+      const finished = await waitForDownload(started.body.id, admin);
+      expect(finished.status).toBe('failed');
+      expect(finished.error).toMatch(/^DOWNLOAD_FAILED: /);
+      expect(finished.error).not.toMatch(/404|500|hub-secret/);
+    }
   });
 
   it('rejects a hash mismatch without registering the file', async () => {
@@ -92,5 +107,73 @@ describe('model pull over the admin API', () => {
     expect(
       (await t.call('POST', '/api/v1/models/pull', admin, { name_or_url: 'file:///etc/passwd' })).status,
     ).toBe(400);
+  });
+});
+
+/** Starts a pull and waits for its end; the download as the API then shows it. */
+async function pullToEnd(nameOrUrl: string) {
+  const admin = await t.adminToken();
+  const started = await t.call('POST', '/api/v1/models/pull', admin, { name_or_url: nameOrUrl });
+  expect(started.status).toBe(202);
+  return waitForDownload(started.body.id, admin);
+}
+
+/** Files in MODELS_DIR other than the tiny model earlier tests pulled. */
+const strayFiles = () =>
+  readdirSync(t.runtime.services.config.storage.modelsDir).filter((file) => file !== 'stories260K.gguf');
+
+describe('model pull: server-side request forgery', () => {
+  it('refuses loopback in every spelling, and localhost, without contacting it', async () => {
+    const admin = await t.adminToken();
+    const port = internal.port;
+    const spellings = [
+      `http://127.0.0.1:${port}/m.gguf`,
+      `http://[::ffff:127.0.0.1]:${port}/m.gguf`,
+      `http://0x7f000001:${port}/m.gguf`,
+      `http://2130706433:${port}/m.gguf`,
+      `http://127.1:${port}/m.gguf`,
+      `http://0177.0.0.1:${port}/m.gguf`,
+      `http://localhost:${port}/m.gguf`,
+      `http://0.0.0.0:${port}/m.gguf`,
+      `http://[::]:${port}/m.gguf`,
+      `http://[::1]:${port}/m.gguf`,
+      `http://169.254.169.254/latest/meta-data/m.gguf`,
+      `http://10.0.0.1/m.gguf`,
+    ];
+    for (const url of spellings) {
+      const answer = await t.call('POST', '/api/v1/models/pull', admin, { name_or_url: url });
+      expect(answer.status, url).toBe(400);
+      expect(answer.body.error.code, url).toBe('MODEL_PULL_BLOCKED');
+    }
+    expect(internal.requests).toEqual([]);
+  });
+
+  it('does not follow a redirect to the API itself or to another local service', async () => {
+    const targets = [`${t.url}/health`, `${t.url}/api/v1/users`, `${internal.url}/stories260K.gguf`];
+    for (const target of targets) {
+      const finished = await pullToEnd(`${hubUrl}/moved.gguf?to=${encodeURIComponent(target)}`);
+      expect(finished.status, target).toBe('failed');
+      expect(finished.error, target).toMatch(/^MODEL_PULL_BLOCKED: /);
+      expect(finished.error, target).not.toMatch(/401|200|health|status/i);
+      expect(finished.model_id).toBeNull();
+    }
+    expect(internal.requests).toEqual([]);
+    expect(strayFiles()).toEqual([]);
+  });
+
+  it('refuses a body that is not a GGUF and echoes none of it', async () => {
+    const finished = await pullToEnd(`${hubUrl}/status.gguf`);
+    expect(finished).toMatchObject({ status: 'failed', model_id: null });
+    expect(finished.error).toMatch(/^NOT_A_GGUF: /);
+    expect(finished.error).not.toContain('hub-secret');
+    expect(strayFiles()).toEqual([]);
+  });
+
+  it('stops a download at MODEL_PULL_MAX_GB and keeps nothing of it', async () => {
+    const finished = await pullToEnd(`${hubUrl}/big.gguf`);
+    expect(finished).toMatchObject({ status: 'failed', model_id: null });
+    expect(finished.error).toMatch(/^MODEL_TOO_LARGE: /);
+    expect(hub.bigBytesSent()).toBeLessThan(BIG_MODEL_BYTES);
+    expect(strayFiles()).toEqual([]);
   });
 });

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { listCatalog, type CatalogEntry } from '../../modules/models/model-catalog.js';
 import {
   downloadModel,
+  pullSizeLimit,
   resolvePullTarget,
   type DownloadModelResult,
   type PullTarget,
@@ -21,6 +22,8 @@ export interface PulledModel extends DownloadModelResult {
 export interface ModelsPullCommandOptions {
   /** Folder models are saved in; read when the command runs, after config has loaded. */
   modelsDir: () => string;
+  /** Size cap of a URL outside the catalogue (MODEL_PULL_MAX_GB), in bytes; read when the command runs. */
+  maxPullBytes: () => number;
   /** Called after a verified download, e.g. to register the model so the server can load it. */
   onDownloaded?: (result: PulledModel) => Promise<void>;
 }
@@ -64,7 +67,11 @@ async function pull(nameOrUrl: string, flags: PullFlags, options: ModelsPullComm
     process.stdout.write(`${filePath} is already downloaded; pass --force to download it again.\n`);
     return;
   }
-  const result = await downloadWithProgress(target, destinationDir);
+  const result = await downloadWithProgress(
+    target,
+    destinationDir,
+    pullSizeLimit(target, options.maxPullBytes()),
+  );
   if (!result) return;
   process.stdout.write(`Saved ${result.filePath} (${formatBytes(result.sizeBytes)})\n`);
   const verdict = target.expectedSha256 ? 'verified' : 'recorded, no published hash to check against';
@@ -88,6 +95,7 @@ function withExpectedHash(target: PullTarget, sha256: string | undefined): PullT
 async function downloadWithProgress(
   target: PullTarget,
   destinationDir: string,
+  maxBytes: number,
 ): Promise<DownloadModelResult | undefined> {
   const controller = new AbortController();
   const interrupt = (): void => controller.abort();
@@ -101,6 +109,9 @@ async function downloadWithProgress(
       fileName: target.fileName,
       expectedSha256: target.expectedSha256,
       destinationDir,
+      // The operator's own command reaches any address (no guard: an internal mirror is theirs to use),
+      // but the size cap and the GGUF check protect the disk all the same.
+      maxBytes,
       signal: controller.signal,
       onProgress: progress.update,
     });

@@ -28,6 +28,7 @@ export function registerModelsCommand(program: Command): Command {
 
   registerModelsPullCommand(models, {
     modelsDir: () => cliConfig().storage.modelsDir,
+    maxPullBytes: () => Math.floor(cliConfig().modelSources.pullMaxGb * 1024 ** 3),
     onDownloaded: async (result) => {
       await withRuntime(async ({ services }) => {
         const name = result.entry?.name ?? result.filePath.replace(/^.*\//, '').replace(/\.gguf$/, '');

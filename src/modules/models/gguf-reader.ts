@@ -56,7 +56,7 @@ class ByteReader {
   scalar(type: number): GgufScalarValue {
     if (type === 8) return this.string();
     const reader = SCALAR_READERS[type];
-    if (!reader) throw invalid(`unsupported GGUF value type ${type}`);
+    if (!reader) throw invalid('unsupported GGUF value type');
     const value = reader[1](this.buffer, this.offset);
     this.offset += reader[0];
     return value;
@@ -73,14 +73,27 @@ class ByteReader {
   }
 }
 
-/** Reads the typed metadata key/values of a (small, vocabulary-only) GGUF v2/v3 file, in file order. */
+/**
+ * Reads the typed metadata key/values of a (small, vocabulary-only) GGUF v2/v3 file, in file order.
+ * Errors name the file and the problem, never a value read from it (the file may not be a GGUF).
+ */
 export async function readGgufMetadata(filePath: string): Promise<GgufMetadataEntry[]> {
   const { size } = await stat(filePath);
   if (size > MAX_READ_BYTES) throw invalid(`${filePath}: too large for readGgufMetadata (${size} bytes)`);
-  const reader = new ByteReader(await readFile(filePath));
+  const buffer = await readFile(filePath);
+  try {
+    return readEntries(new ByteReader(buffer), filePath);
+  } catch (error) {
+    // Buffer reads past the end throw RangeError: a truncated or malformed file.
+    if (error instanceof RangeError) throw invalid(`${filePath}: truncated or malformed GGUF file`);
+    throw error;
+  }
+}
+
+function readEntries(reader: ByteReader, filePath: string): GgufMetadataEntry[] {
   if (reader.u32() !== 0x46554747) throw invalid(`${filePath}: not a GGUF file`);
   const version = reader.u32();
-  if (version < 2) throw invalid(`${filePath}: GGUF version ${version} is not supported`);
+  if (version < 2) throw invalid(`${filePath}: GGUF versions before 2 are not supported`);
   reader.u64(); // tensor count: vocabulary files have none, and we never copy tensors
   const entryCount = reader.u64();
   const entries: GgufMetadataEntry[] = [];

@@ -194,8 +194,9 @@ describe('downloadModel', () => {
   it('restarts from zero when the server ignores Range and answers 200', async () => {
     server.behaviour = { ignoreRange: true };
     const partPath = path.join(destinationDir, `${FIXTURE_NAME}.part`);
-    // Garbage in the part proves the file is rewritten rather than appended to.
-    writeFileSync(partPath, Buffer.alloc(300_000, 0xab));
+    // Garbage in the part proves the file is rewritten rather than appended to. It starts with the
+    // GGUF magic, as every part the downloader keeps does (a part without it is discarded up front).
+    writeFileSync(partPath, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(300_000 - 4, 0xab)]));
     writeFileSync(`${partPath}.json`, JSON.stringify({ url: fileUrl }));
 
     const result = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });

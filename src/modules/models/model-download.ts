@@ -2,10 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, open, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { AppError } from '../../shared/errors.js';
+import { createBodyChecks, startsWithGgufMagic, tooLarge } from './download-body-checks.js';
 import { readPartState, removePartState, writePartState } from './download-part-state.js';
 import { findCatalogEntry, listCatalog, type CatalogEntry } from './model-catalog.js';
 import {
@@ -20,6 +21,8 @@ import {
   sizeOf,
   removeIfPresent,
 } from './model-download.helpers.js';
+import type { AddressGuard } from './pull-address-guard.js';
+import { httpGet } from './pull-http-client.js';
 
 /** Options for downloadModel. */
 export interface DownloadModelOptions {
@@ -35,8 +38,12 @@ export interface DownloadModelOptions {
   signal?: AbortSignal;
   /** Called as bytes arrive, counting bytes already on disk from an earlier attempt. */
   onProgress?: (receivedBytes: number, totalBytes: number | undefined) => void;
-  /** fetch to use; tests and proxies can replace the global one. */
-  fetchImpl?: typeof fetch;
+  /** When set, every connection (each redirect hop too) must reach an address it allows. */
+  guard?: AddressGuard;
+  /** Largest file accepted: a larger Content-Length is refused at once, a longer body when it gets there. */
+  maxBytes?: number;
+  /** A connection idle this long (no byte either way) fails the download; default 60 s. */
+  idleTimeoutMs?: number;
   /** Extra request headers, e.g. `Authorization` for gated Hugging Face repositories. */
   headers?: Record<string, string>;
 }
@@ -76,11 +83,19 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
 
   // A part from another URL (or of unknown origin) is never continued: its bytes may be another file.
   const state = await readPartState(partPath);
-  if (state?.url !== url.href) await removeIfPresent(partPath);
+  // A part that does not start with the GGUF magic was never a model: nothing in it is worth keeping.
+  if (state?.url !== url.href || !(await startsWithGgufMagic(partPath))) await removeIfPresent(partPath);
   const outcome = await attempt(
     { options, url, partPath, validator: state?.validator },
     await sizeOf(partPath),
-  );
+  ).catch(async (error: unknown) => {
+    // These bytes will never become a model: keep nothing of them.
+    if (error instanceof AppError && (error.code === 'NOT_A_GGUF' || error.code === 'MODEL_TOO_LARGE')) {
+      await removeIfPresent(partPath);
+      await removePartState(partPath);
+    }
+    throw error;
+  });
   if (expected !== undefined && outcome.sha256 !== expected) {
     await removeIfPresent(partPath);
     await removePartState(partPath);
@@ -114,6 +129,17 @@ export function resolvePullTarget(nameOrUrl: string): PullTarget {
     );
   }
   return targetFor(entry);
+}
+
+/** Margin over a catalogue size: exact sizes get 1 % (headroom, the hash decides), estimates 25 %. */
+const EXACT_SIZE_MARGIN = 1.01;
+const ESTIMATED_SIZE_MARGIN = 1.25;
+
+/** Largest size a pull may reach: its catalogue entry's size with a margin, else `fallbackBytes`. */
+export function pullSizeLimit(target: PullTarget, fallbackBytes: number): number {
+  if (!target.entry) return fallbackBytes;
+  const margin = target.entry.sizeApproximate ? ESTIMATED_SIZE_MARGIN : EXACT_SIZE_MARGIN;
+  return Math.ceil(target.entry.sizeBytes * margin);
 }
 
 function targetFor(entry: CatalogEntry): PullTarget {
@@ -164,7 +190,12 @@ async function request(transfer: Transfer, offset: number): Promise<Response> {
   // If the file changed since the part was written, the server answers 200 with the new whole file.
   if (offset > 0 && transfer.validator) headers['if-range'] = transfer.validator;
   try {
-    return await (options.fetchImpl ?? fetch)(url, { headers, redirect: 'follow', signal: options.signal });
+    return await httpGet(url, {
+      headers,
+      signal: options.signal,
+      guard: options.guard,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
   } catch (error) {
     throw networkError(error, url, options.signal);
   }
@@ -178,16 +209,21 @@ async function receive(
   total: number | undefined,
 ): Promise<Outcome> {
   const { options, partPath } = transfer;
+  if (options.maxBytes !== undefined && total !== undefined && total > options.maxBytes) {
+    await response.body?.cancel();
+    throw tooLarge(options.maxBytes);
+  }
   if (offset === 0) await writePartState(partPath, response, transfer.url.href);
   const hash = await hashFile(partPath, offset, options.signal);
   let received = offset;
   options.onProgress?.(received, total);
-  const meter = new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
+  const meter = createBodyChecks({
+    offset,
+    maxBytes: options.maxBytes,
+    onChunk: (chunk) => {
       hash.update(chunk);
       received += chunk.length;
       options.onProgress?.(received, total);
-      callback(null, chunk);
     },
   });
   const body = response.body

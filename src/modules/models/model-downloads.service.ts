@@ -1,7 +1,8 @@
-import { AppError, errors } from '../../shared/errors.js';
+import { AppError, errors, type ErrorCode } from '../../shared/errors.js';
 import type { ModelDownloadRepository, ModelDownloadRow } from './model-download.repository.js';
-import { downloadModel, resolvePullTarget } from './model-download.js';
+import { downloadModel, pullSizeLimit, resolvePullTarget, type PullTarget } from './model-download.js';
 import type { ModelRegistry } from './model-registry.service.js';
+import type { AddressGuard } from './pull-address-guard.js';
 
 /** A download as the API shows it. */
 export function presentDownload(row: ModelDownloadRow) {
@@ -22,6 +23,24 @@ export function presentDownload(row: ModelDownloadRow) {
 const PROGRESS_INTERVAL_MS = 1000;
 
 /**
+ * What a failed pull tells the client: a stable code and a fixed sentence. Never the upstream's
+ * status, body or error text (the URL may have pointed at an internal service); those go to the log.
+ */
+const PUBLIC_FAILURES: Partial<Record<ErrorCode, string>> = {
+  MODEL_PULL_BLOCKED: 'the address is not allowed for model pulls (see MODEL_PULL_ALLOWED_HOSTS)',
+  MODEL_TOO_LARGE: 'the file is larger than the limit for this pull',
+  NOT_A_GGUF: 'the file is not a GGUF model',
+  INTEGRITY_ERROR: 'the SHA-256 of the downloaded file does not match the expected one',
+  VALIDATION_ERROR: 'the download could not be started',
+};
+
+/** The failure text stored on a download row and shown by the API. */
+export function publicFailure(error: unknown): string {
+  const code = error instanceof AppError && PUBLIC_FAILURES[error.code] ? error.code : 'DOWNLOAD_FAILED';
+  return `${code}: ${PUBLIC_FAILURES[code] ?? 'the download failed; the server log has the details'}`;
+}
+
+/**
  * Model pulls started from the admin API: resolved like `privatestack models pull`, downloaded in the
  * background (resumable, sha256-verified), progress kept in the database, registered when done.
  */
@@ -30,15 +49,21 @@ export function createModelDownloadsService(dependencies: {
   registry: ModelRegistry;
   modelsDir: string;
   clock: () => Date;
+  /** Decides which addresses a pull may reach (MODEL_PULL_ALLOWED_HOSTS). */
+  guard: AddressGuard;
+  /** Size cap of a pull outside the catalogue (MODEL_PULL_MAX_GB), in bytes. */
+  maxPullBytes: number;
+  /** Where a failure's full detail goes (the client sees only publicFailure). */
+  log?: (message: string, details: Record<string, unknown>) => void;
   download?: typeof downloadModel;
 }) {
-  const { downloads, registry, modelsDir, clock } = dependencies;
+  const { downloads, registry, modelsDir, clock, guard, maxPullBytes } = dependencies;
   const download = dependencies.download ?? downloadModel;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const activeFiles = new Set<string>();
   const nowIso = () => clock().toISOString();
 
-  const run = async (row: ModelDownloadRow, controller: AbortController, kind: 'chat' | 'embedding') => {
+  const run = async (row: ModelDownloadRow, controller: AbortController, target: PullTarget) => {
     let lastWrite = 0;
     try {
       const result = await download({
@@ -47,6 +72,8 @@ export function createModelDownloadsService(dependencies: {
         fileName: row.file_name,
         expectedSha256: row.expected_sha256 ?? undefined,
         signal: controller.signal,
+        guard,
+        maxBytes: pullSizeLimit(target, maxPullBytes),
         onProgress: (done, total) => {
           if (Date.now() - lastWrite < PROGRESS_INTERVAL_MS) return;
           lastWrite = Date.now();
@@ -62,7 +89,7 @@ export function createModelDownloadsService(dependencies: {
         filePath: result.filePath,
         sha256: result.sha256,
         sourceUrl: row.url,
-        kind,
+        kind: target.entry?.kind ?? 'chat',
       });
       await downloads.update(row.id, {
         status: 'completed',
@@ -74,9 +101,8 @@ export function createModelDownloadsService(dependencies: {
     } catch (error) {
       const message = controller.signal.aborted
         ? 'Interrupted by a shutdown; pull again to resume'
-        : error instanceof Error
-          ? error.message
-          : 'Download failed';
+        : publicFailure(error);
+      if (!controller.signal.aborted) dependencies.log?.('model pull failed', { download: row.id, error });
       await downloads
         .update(row.id, { status: 'failed', error: message, updated_at: nowIso() })
         .catch(() => undefined);
@@ -90,6 +116,13 @@ export function createModelDownloadsService(dependencies: {
     /** Starts a pull by catalogue name or URL; answers at once with the download to follow. */
     start: async (actorId: string, nameOrUrl: string, sha256?: string) => {
       const target = resolvePullTarget(nameOrUrl);
+      // An early answer for a URL typed in; the boundary itself is the check at connection time.
+      // (Catalogue URLs are pinned public hosts: no DNS round trip before answering 202.)
+      if (!target.entry) {
+        const url = new URL(target.url);
+        guard.checkLiteral(url);
+        await guard.precheck(url);
+      }
       if (sha256 && target.expectedSha256 && sha256.toLowerCase() !== target.expectedSha256) {
         throw errors.validation('sha256 differs from the catalogue pin for this model', 'sha256');
       }
@@ -121,7 +154,7 @@ export function createModelDownloadsService(dependencies: {
         throw error;
       }
       const controller = new AbortController();
-      running.set(row.id, { controller, done: run(row, controller, target.entry?.kind ?? 'chat') });
+      running.set(row.id, { controller, done: run(row, controller, target) });
       return presentDownload(row);
     },
     /** One download. */

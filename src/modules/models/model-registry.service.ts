@@ -2,6 +2,8 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, errors } from '../../shared/errors.js';
 import type { LocalEngine } from '../../providers/llm/local/local-engine.js';
+import { notAGguf, startsWithGgufMagic } from './download-body-checks.js';
+import { resolveImportPath } from './model-import-path.js';
 import type { ModelRepository, ModelRow } from './model.repository.js';
 
 /** A registered model as the API shows it. */
@@ -26,9 +28,12 @@ export function createModelRegistry(dependencies: {
   models: ModelRepository;
   engine: LocalEngine;
   modelsDir: string;
+  /** Directories besides modelsDir whose files the API may register (MODEL_IMPORT_DIRS). */
+  importDirs?: readonly string[];
   clock: () => Date;
 }) {
   const { models, engine, modelsDir, clock } = dependencies;
+  const importRoots = [modelsDir, ...(dependencies.importDirs ?? [])];
   const loadedPath = () => engine.status().model?.filePath;
   const requireModel = async (idOrName: string) => {
     const row = await models.find(idOrName);
@@ -36,32 +41,45 @@ export function createModelRegistry(dependencies: {
     return row;
   };
 
+  /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
+  const register = async (input: {
+    name: string;
+    filePath: string;
+    sourceUrl?: string;
+    sha256?: string;
+    kind?: 'chat' | 'embedding';
+  }) => {
+    const filePath = path.resolve(input.filePath);
+    if (!existsSync(filePath)) throw errors.validation(`No file at ${filePath}`, 'file_path');
+    const row = await models.upsert({
+      id: crypto.randomUUID(),
+      name: input.name,
+      file_path: filePath,
+      source_url: input.sourceUrl ?? null,
+      sha256: input.sha256 ?? null,
+      size_bytes: statSync(filePath).size,
+      kind: input.kind ?? 'chat',
+      is_active: 0,
+      created_at: clock().toISOString(),
+    });
+    return presentModel(row, loadedPath());
+  };
+
   return {
     /** Every registered model, marking the active and the loaded one. */
     list: async () => (await models.list()).map((row) => presentModel(row, loadedPath())),
 
-    /** Registers a file (after a pull, or an existing GGUF the operator points at). */
-    register: async (input: {
-      name: string;
-      filePath: string;
-      sourceUrl?: string;
-      sha256?: string;
-      kind?: 'chat' | 'embedding';
-    }) => {
-      const filePath = path.resolve(input.filePath);
-      if (!existsSync(filePath)) throw errors.validation(`No file at ${filePath}`, 'file_path');
-      const row = await models.upsert({
-        id: crypto.randomUUID(),
-        name: input.name,
-        file_path: filePath,
-        source_url: input.sourceUrl ?? null,
-        sha256: input.sha256 ?? null,
-        size_bytes: statSync(filePath).size,
-        kind: input.kind ?? 'chat',
-        is_active: 0,
-        created_at: clock().toISOString(),
-      });
-      return presentModel(row, loadedPath());
+    /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
+    register,
+
+    /**
+     * Registers an existing GGUF named through the API: only a regular file whose real path lies in
+     * MODELS_DIR or MODEL_IMPORT_DIRS, starting with the GGUF magic; its real path is what is stored.
+     */
+    importFile: async (input: { name: string; filePath: string; kind?: 'chat' | 'embedding' }) => {
+      const realPath = await resolveImportPath(input.filePath, importRoots);
+      if (!(await startsWithGgufMagic(realPath))) throw notAGguf();
+      return register({ ...input, filePath: realPath });
     },
 
     /** Loads a registered chat model into the engine and makes it active; the old one stays if loading fails. */
@@ -70,7 +88,15 @@ export function createModelRegistry(dependencies: {
       if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated here', 'id');
       if (!existsSync(row.file_path))
         throw new AppError('NOT_FOUND', `Model file ${row.file_path} is missing`);
-      await engine.load(row.file_path, row.name);
+      // A registered path may since have been replaced by something else: never hand llama.cpp a non-GGUF.
+      if (!(await startsWithGgufMagic(row.file_path))) throw notAGguf();
+      await engine.load(row.file_path, row.name).catch((error: unknown) => {
+        // llama.cpp's message can quote bytes of the file; the client gets none of them.
+        throw new AppError('MODEL_ERROR', `Model ${row.name} could not be loaded`, {
+          status: error instanceof AppError ? error.status : 500,
+          cause: error,
+        });
+      });
       await models.activate(row.id);
       return presentModel((await models.find(row.id))!, loadedPath());
     },

@@ -76,7 +76,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     },
     async (request, reply) =>
       reply.status(201).send(
-        await modelRegistry.register({
+        await modelRegistry.importFile({
           name: request.body.name,
           filePath: request.body.file_path,
           kind: request.body.kind,
