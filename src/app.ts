@@ -8,6 +8,7 @@ import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
 import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { inputLimitsPlugin } from './http/plugins/input-limits.plugin.js';
 import { webAppPlugin } from './http/plugins/web-app.plugin.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
@@ -67,9 +68,13 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       return target ? `${target}${query === undefined ? '' : `?${query}`}` : url;
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // Fastify's defaults, pinned: a JSON body with a `__proto__` or `constructor.prototype` key is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorsPlugin);
+  await app.register(inputLimitsPlugin);
   if (config.server.corsOrigins) {
     await app.register(cors, { origin: config.server.corsOrigins.split(',').map((origin) => origin.trim()) });
   }

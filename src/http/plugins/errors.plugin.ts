@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../shared/errors.js';
+import { isMultipartParserError, malformedMultipart } from '../multipart-errors.js';
 
 /** The JSON error body every route answers with. */
 export interface ErrorBody {
@@ -9,6 +10,7 @@ export interface ErrorBody {
 
 /** Turns any thrown error into `{error: {code, message}}` with a stable code; hides internals on 5xx. */
 export function toErrorResponse(error: unknown): { status: number; body: ErrorBody; retryAfter?: number } {
+  if (isMultipartParserError(error)) return toErrorResponse(malformedMultipart(error));
   if (error instanceof AppError) {
     const hidden = error.status >= 500 && error.code === 'INTERNAL_ERROR';
     return {
