@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -7,7 +7,7 @@ import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
-import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { errorsPlugin, toErrorResponse } from './http/plugins/errors.plugin.js';
 import { inputLimitsPlugin } from './http/plugins/input-limits.plugin.js';
 import { webAppPlugin } from './http/plugins/web-app.plugin.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
@@ -68,6 +68,11 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       return target ? `${target}${query === undefined ? '' : `?${query}`}` : url;
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // A URL Fastify cannot decode (`/users/%`) is a client mistake: same JSON error body as every other.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
+      void reply.status(status).send(body);
+    },
     // Fastify's defaults, pinned: a JSON body with a `__proto__` or `constructor.prototype` key is a 400.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
