@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { User } from './users.contract.js';
+import { Name, NAME_MAX_LENGTH } from './names.contract.js';
 
 /** Login by e-mail or username (seed 000 sends `username`, others `email`). */
 export const LoginBody = Type.Object({
@@ -41,7 +42,7 @@ export const RegisterBody = Type.Object({
   email: Type.String({ format: 'email', maxLength: 320 }),
   username: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
   password: Type.String({ minLength: 8, maxLength: 1024 }),
-  display_name: Type.Optional(Type.String({ maxLength: 200 })),
+  display_name: Type.Optional(Name(NAME_MAX_LENGTH.displayName, 'Display name')),
 });
 
 /** An API key without its secret. */
@@ -60,6 +61,6 @@ export const CreatedApiKey = Type.Intersect([ApiKey, Type.Object({ key: Type.Str
 
 /** Create an API key. */
 export const CreateApiKeyBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(NAME_MAX_LENGTH.apiKey, 'Key name'),
   expires_at: Type.Optional(Type.String({ format: 'date-time' })),
 });

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Name, NAME_MAX_LENGTH } from './names.contract.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -44,14 +45,14 @@ export const Conversation = Type.Intersect([
 
 /** Create a session; without prompt_id it uses the active system prompt. */
 export const CreateSessionBody = Type.Object({
-  title: Type.Optional(Type.String({ maxLength: 300 })),
+  title: Type.Optional(Name(NAME_MAX_LENGTH.chatTitle, 'Title (omit for the default)')),
   prompt_id: Type.Optional(Type.String({ maxLength: 64 })),
 });
 
 /** Rename or complete a session. */
 export const UpdateSessionBody = Type.Object(
   {
-    title: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    title: Type.Optional(Name(NAME_MAX_LENGTH.chatTitle, 'Title')),
     status: Type.Optional(Type.Union([Type.Literal('ACTIVE'), Type.Literal('COMPLETED')])),
   },
   { minProperties: 1 },

@@ -12,11 +12,19 @@ export const ErrorResponse = Type.Object(
   { $id: 'ErrorResponse' },
 );
 
+/** Largest `skip` a list accepts: far past any real list, far below SQLite's 64-bit OFFSET. */
+export const MAX_SKIP = 1_000_000;
+/** Largest page a list returns. */
+export const MAX_LIMIT = 100;
+
+/** Offset pagination fields, bounded so a huge or fractional number is a 400, never a database error. */
+export const pageFields = {
+  skip: Type.Integer({ minimum: 0, maximum: MAX_SKIP, default: 0, description: `0 to ${MAX_SKIP}` }),
+  limit: Type.Integer({ minimum: 1, maximum: MAX_LIMIT, default: 20, description: `1 to ${MAX_LIMIT}` }),
+};
+
 /** Offset pagination shared by list endpoints (seed 002 uses skip/limit). */
-export const PageQuery = Type.Object({
-  skip: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
-});
+export const PageQuery = Type.Object(pageFields);
 /** Offset pagination values. */
 export type PageQuery = Static<typeof PageQuery>;
 

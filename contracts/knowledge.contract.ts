@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { pageFields } from './common.contract.js';
 
 const Nullable = <T extends ReturnType<typeof Type.String>>(schema: T) => Type.Union([schema, Type.Null()]);
 const NullableInt = Type.Union([Type.Integer(), Type.Null()]);
@@ -48,8 +49,7 @@ export const FileInfo = Type.Object({
 
 /** Listing filters. */
 export const FileListQuery = Type.Object({
-  skip: Type.Integer({ minimum: 0, default: 0 }),
-  limit: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  ...pageFields,
   status: Type.Optional(
     Type.String({
       pattern:

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Name, NAME_MAX_LENGTH } from './names.contract.js';
 
 /** A system prompt of the library. */
 export const Prompt = Type.Object({
@@ -14,7 +15,7 @@ export const Prompt = Type.Object({
 
 /** Create a prompt. */
 export const CreatePromptBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(NAME_MAX_LENGTH.prompt, 'Prompt name'),
   content: Type.String({ minLength: 1, maxLength: 50_000 }),
   description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
 });

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { Name, NAME_MAX_LENGTH } from './names.contract.js';
 
 /** The four roles, most to least privileged. */
 export const Role = Type.Union([
@@ -30,7 +31,7 @@ export const CreateUserBody = Type.Object({
   username: Type.Optional(Type.String({ minLength: 2, maxLength: 64 })),
   password: Type.String({ minLength: 8, maxLength: 1024 }),
   role: Type.Optional(Role),
-  display_name: Type.Optional(Type.String({ maxLength: 200 })),
+  display_name: Type.Optional(Name(NAME_MAX_LENGTH.displayName, 'Display name')),
   must_change_password: Type.Optional(Type.Boolean()),
 });
 /** Admin: create an account. */
@@ -41,7 +42,9 @@ export const UpdateUserBody = Type.Object(
   {
     role: Type.Optional(Role),
     disabled: Type.Optional(Type.Boolean()),
-    display_name: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    display_name: Type.Optional(
+      Type.Union([Name(NAME_MAX_LENGTH.displayName, 'Display name (null clears it)'), Type.Null()]),
+    ),
   },
   { minProperties: 1 },
 );

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { Name, NAME_MAX_LENGTH } from './names.contract.js';
 
 const WorkspaceRole = Type.Union([Type.Literal('owner'), Type.Literal('editor'), Type.Literal('reader')]);
 
@@ -16,14 +17,14 @@ export const Workspace = Type.Object({
 
 /** Create a workspace. */
 export const CreateWorkspaceBody = Type.Object({
-  name: Type.String({ minLength: 1, maxLength: 200 }),
+  name: Name(NAME_MAX_LENGTH.workspace, 'Workspace name'),
   description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
 });
 
 /** Rename, describe, archive or restore a workspace. */
 export const UpdateWorkspaceBody = Type.Object(
   {
-    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    name: Type.Optional(Name(NAME_MAX_LENGTH.workspace, 'Workspace name')),
     description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
     status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('archived')])),
   },

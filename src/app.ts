@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -7,7 +7,13 @@ import multipart from '@fastify/multipart';
 import websocket from '@fastify/websocket';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
-import { errorsPlugin } from './http/plugins/errors.plugin.js';
+import { errorsPlugin, toErrorResponse } from './http/plugins/errors.plugin.js';
+import { inputLimitsPlugin } from './http/plugins/input-limits.plugin.js';
+import {
+  docsRouteHelmet,
+  securityHeadersPlugin,
+  setFallbackSecurityHeaders,
+} from './http/plugins/security-headers.plugin.js';
 import { webAppPlugin } from './http/plugins/web-app.plugin.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
@@ -67,9 +73,19 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       return target ? `${target}${query === undefined ? '' : `?${query}`}` : url;
     },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+    // A URL Fastify cannot decode (`/users/%`) is a client mistake: same JSON error body as every other.
+    frameworkErrors: (error, _request, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
+      void setFallbackSecurityHeaders(reply).status(status).send(body);
+    },
+    // Fastify's defaults, pinned: a JSON body with a `__proto__` or `constructor.prototype` key is a 400.
+    onProtoPoisoning: 'error',
+    onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   await app.register(errorsPlugin);
+  await app.register(securityHeadersPlugin);
+  await app.register(inputLimitsPlugin);
   if (config.server.corsOrigins) {
     await app.register(cors, { origin: config.server.corsOrigins.split(',').map((origin) => origin.trim()) });
   }
@@ -80,11 +96,16 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       security: [{ bearer: [] }],
     },
   });
-  // Swagger UI's own routes are documentation: public, like /openapi.json.
+  // Swagger UI's own routes are documentation: public, like /openapi.json, with the CSP its page needs.
   app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+    if (route.url.startsWith('/docs'))
+      route.config = { ...route.config, public: true, helmet: docsRouteHelmet };
   });
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    // validatorUrl: null — the spec badge would load an image from validator.swagger.io.
+    uiConfig: { docExpansion: 'list', validatorUrl: null },
+  });
   await app.register(websocket, { options: { maxPayload: 1_048_576 } });
   // Uploads are streamed to disk by the files routes; these caps bound everything else in a form.
   await app.register(multipart, {

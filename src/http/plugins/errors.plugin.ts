@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError, type RateLimitState } from '../../shared/errors.js';
+import { isMultipartParserError, malformedMultipart } from '../multipart-errors.js';
 
 /** The JSON error body every route answers with. */
 export interface ErrorBody {
@@ -23,6 +24,7 @@ export function toErrorResponse(error: unknown): {
   retryAfter?: number;
   rateLimit?: RateLimitState;
 } {
+  if (isMultipartParserError(error)) return toErrorResponse(malformedMultipart(error));
   if (error instanceof AppError) {
     const hidden = error.status >= 500 && error.code === 'INTERNAL_ERROR';
     return {

@@ -1,4 +1,5 @@
 import { AppError, errors } from '../../shared/errors.js';
+import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
 import type { RateLimiter } from '../../providers/rate-limit/rate-limiter.js';
 import { hashPassword, verifyDecoy, verifyPassword } from '../users/password.js';
 import type { UserRepository, UserRow } from '../users/user.repository.js';
@@ -196,11 +197,12 @@ export function createAuthService(dependencies: {
       if (expiresAt !== undefined && !(Date.parse(expiresAt) > clock().getTime())) {
         throw errors.validation('expires_at must be a future date-time', 'expires_at');
       }
+      const keyName = normalizeName(name, 'name', NAME_MAX_LENGTH.apiKey);
       const created = apiKeyTokens.create();
       const row = {
         id: crypto.randomUUID(),
         user_id: principal.user.id,
-        name,
+        name: keyName,
         prefix: created.prefix,
         key_hash: created.hash,
         created_at: nowIso(),

@@ -1,5 +1,6 @@
 import { errors } from '../../shared/errors.js';
 import type { ChatMessage, Generation, LanguageModel, Usage } from '../../providers/llm/language-model.js';
+import { NAME_MAX_LENGTH, nameFromText, normalizeName } from '../../shared/names.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { InferenceGateway } from '../inference/inference.gateway.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
@@ -48,7 +49,10 @@ export function createChatService(dependencies: {
     return {
       id: crypto.randomUUID(),
       user_id: principal.user.id,
-      title: input.title?.trim() || DEFAULT_TITLE,
+      title:
+        input.title === undefined
+          ? DEFAULT_TITLE
+          : normalizeName(input.title, 'title', NAME_MAX_LENGTH.chatTitle),
       prompt_id: prompt?.id ?? null,
       system_prompt: prompt?.content ?? null,
       model: model.status().model?.id ?? null,
@@ -268,8 +272,16 @@ export function createChatService(dependencies: {
       changes: { title?: string; status?: 'ACTIVE' | 'COMPLETED' },
     ) => {
       await requireOwned(principal, id);
+      const title =
+        changes.title === undefined
+          ? undefined
+          : normalizeName(changes.title, 'title', NAME_MAX_LENGTH.chatTitle);
       return presentConversation(
-        (await conversations.update(id, principal.user.id, { ...changes, updated_at: nowIso() }))!,
+        (await conversations.update(id, principal.user.id, {
+          ...changes,
+          ...(title !== undefined && { title }),
+          updated_at: nowIso(),
+        }))!,
       );
     },
     /** Deletes a session and its messages. */
@@ -281,8 +293,9 @@ export function createChatService(dependencies: {
   };
 }
 
+/** A title from the first question's first line, with hidden characters dropped (not refused: the user did not name it). */
 function titleFrom(message: string): string {
-  const line = message.trim().split('\n')[0] ?? '';
+  const line = nameFromText(message.trim().split(/\r?\n/)[0] ?? '');
   return line.length > 60 ? `${line.slice(0, 57)}...` : line || DEFAULT_TITLE;
 }
 

@@ -78,4 +78,21 @@ describe('durable job queue', () => {
     await jobs.complete(job.id, 'worker-a', now);
     expect((await jobs.findById(job.id))?.status).toBe('done');
   });
+
+  it('polls an empty queue for a long time without piling listeners on its stop signal', async () => {
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error) => warnings.push(warning);
+    process.on('warning', onWarning);
+    try {
+      const worker = createJobWorker({ jobs, clock, pollMs: 1, handlers: { ingest: async () => undefined } });
+      worker.start();
+      // Dozens of idle polls: each used to leave one 'abort' listener behind (Node warns at 11).
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      await worker.stop();
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings.map((warning) => warning.name)).not.toContain('MaxListenersExceededWarning');
+  });
 });

@@ -62,6 +62,9 @@ export function createJobWorker(options: JobWorkerOptions) {
     new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
+        // The signal lives as long as the worker: a listener left behind by every idle poll piles up
+        // (Node warns at 11) and keeps each finished sleep's closure alive.
+        controller.signal.removeEventListener('abort', done);
         wakeUp = undefined;
         resolve();
       };

@@ -1,4 +1,5 @@
 import { errors } from '../../shared/errors.js';
+import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
 import type { PromptRepository, PromptRow } from './prompt.repository.js';
 
 /** The default system prompt installed on first run (bilingual, as our users are). */
@@ -45,7 +46,7 @@ export function createPromptsService(dependencies: { prompts: PromptRepository; 
       const first = (await prompts.count()) === 0;
       const row = await prompts.insert({
         id: crypto.randomUUID(),
-        name: input.name,
+        name: normalizeName(input.name, 'name', NAME_MAX_LENGTH.prompt),
         content: input.content,
         description: input.description ?? null,
         is_active: first ? 1 : 0,
@@ -58,7 +59,15 @@ export function createPromptsService(dependencies: { prompts: PromptRepository; 
     /** Edits a prompt (sessions keep the text they started with). */
     update: async (id: string, changes: { name?: string; content?: string; description?: string | null }) => {
       await require(id);
-      return presentPrompt((await prompts.update(id, { ...changes, updated_at: nowIso() }))!);
+      const name =
+        changes.name === undefined ? undefined : normalizeName(changes.name, 'name', NAME_MAX_LENGTH.prompt);
+      return presentPrompt(
+        (await prompts.update(id, {
+          ...changes,
+          ...(name !== undefined && { name }),
+          updated_at: nowIso(),
+        }))!,
+      );
     },
     /** Removes a prompt; the active one cannot be removed. */
     remove: async (id: string) => {

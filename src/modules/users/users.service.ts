@@ -1,4 +1,5 @@
 import { AppError, errors } from '../../shared/errors.js';
+import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
 import { randomSecret } from '../auth/tokens.js';
 import type { ApiKeyRepository } from '../auth/api-key.repository.js';
 import type { AuthSessionRepository } from '../auth/auth-session.repository.js';
@@ -44,6 +45,13 @@ export interface NewUser {
 }
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{1,63}$/;
+
+/** A display name as given (undefined = unchanged, null = none), normalised and checked like every name. */
+function displayNameOf<T extends string | null | undefined>(value: T): T {
+  return (
+    typeof value === 'string' ? normalizeName(value, 'display_name', NAME_MAX_LENGTH.displayName) : value
+  ) as T;
+}
 
 /** Whether a database error is a unique-constraint violation (SQLite or PostgreSQL). */
 export function isUniqueViolation(error: unknown): boolean {
@@ -91,6 +99,7 @@ export function createUsersService(dependencies: {
 
   const create = async (input: NewUser): Promise<PublicUser> => {
     checkPasswordStrength(input.password);
+    const displayName = displayNameOf(input.display_name);
     const email = input.email.trim().toLowerCase();
     if (await users.findByLogin(email)) throw errors.conflict('A user with this email already exists');
     const username = await chooseUsername(email, input.username);
@@ -100,7 +109,7 @@ export function createUsersService(dependencies: {
         id: crypto.randomUUID(),
         email,
         username,
-        display_name: input.display_name ?? null,
+        display_name: displayName ?? null,
         password_hash: await hashPassword(input.password),
         role: input.role ?? 'user',
         disabled: 0,
@@ -150,7 +159,7 @@ export function createUsersService(dependencies: {
       const updated = await users.update(id, {
         ...(changes.role !== undefined && { role: changes.role }),
         ...(changes.disabled !== undefined && { disabled: changes.disabled ? 1 : 0 }),
-        ...(changes.display_name !== undefined && { display_name: changes.display_name }),
+        ...(changes.display_name !== undefined && { display_name: displayNameOf(changes.display_name) }),
         updated_at: now,
       });
       if (changes.disabled === true) await sessions.revokeAllForUser(id, now);

@@ -1,4 +1,5 @@
 import { errors } from '../../shared/errors.js';
+import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { WorkspaceRepository, WorkspaceRole, WorkspaceRow } from './workspace.repository.js';
@@ -58,7 +59,7 @@ export function createWorkspacesService(dependencies: {
     create: async (principal: Principal, input: { name: string; description?: string | null }) => {
       if (!['admin', 'manager'].includes(principal.user.role))
         throw errors.forbidden('Only admins and managers create workspaces');
-      const name = input.name.trim();
+      const name = normalizeName(input.name, 'name', NAME_MAX_LENGTH.workspace);
       await checkNameFree(name);
       const now = nowIso();
       const row = {
@@ -97,12 +98,12 @@ export function createWorkspacesService(dependencies: {
       changes: { name?: string; description?: string | null; status?: 'active' | 'archived' },
     ) => {
       const { role } = await managed(principal, id);
-      if (changes.name !== undefined) await checkNameFree(changes.name.trim(), id);
-      await workspaces.update(id, {
-        ...changes,
-        ...(changes.name && { name: changes.name.trim() }),
-        updated_at: nowIso(),
-      });
+      const name =
+        changes.name === undefined
+          ? undefined
+          : normalizeName(changes.name, 'name', NAME_MAX_LENGTH.workspace);
+      if (name !== undefined) await checkNameFree(name, id);
+      await workspaces.update(id, { ...changes, ...(name !== undefined && { name }), updated_at: nowIso() });
       return presentWorkspace((await workspaces.findById(id))!, role);
     },
     /** Members of a workspace the caller may see. */

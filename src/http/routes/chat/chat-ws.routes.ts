@@ -5,6 +5,7 @@ import type { WebSocket } from '@fastify/websocket';
 import { GenerationSettings, KnowledgeSettings } from '../../../../contracts/chat.contract.js';
 import type { Services } from '../../../services.js';
 import { AppError } from '../../../shared/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../../shared/json-depth.js';
 import { credentialOf, WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { toErrorResponse } from '../../plugins/errors.plugin.js';
 import { toGenerationOptions, toRagInput } from './chat.mapping.js';
@@ -151,6 +152,7 @@ function parseFrame(
   } catch {
     return invalid('Frame is not valid JSON');
   }
+  if (exceedsJsonDepth(parsed)) return invalid(`Frame nests deeper than ${MAX_JSON_DEPTH} levels`);
   if (!Value.Check(ClientFrame, parsed)) {
     const first = Value.Errors(ClientFrame, parsed).First();
     return invalid(`${first?.path.replace(/^\//, '') || 'frame'}: ${first?.message ?? 'invalid'}`);

@@ -9,6 +9,7 @@ import type { UploadOptions } from '../../../modules/documents/documents.service
 import type { ReceivedFile } from '../../../modules/documents/file-store.js';
 import type { Services } from '../../../services.js';
 import { AppError, errors } from '../../../shared/errors.js';
+import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../../shared/json-depth.js';
 import { attachmentDisposition } from '../../content-disposition.js';
 
 const tags = ['files'];
@@ -193,6 +194,9 @@ function uploadOptions(fields: Record<string, string>): UploadOptions {
     }
     if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata))
       throw errors.validation('metadata must be a JSON object', 'metadata');
+    // Stored with JSON.stringify, which recurses: thousands of levels would overflow the stack.
+    if (exceedsJsonDepth(metadata))
+      throw errors.validation(`metadata nests deeper than ${MAX_JSON_DEPTH} levels`, 'metadata');
   }
   const workspaceId = fields.workspace_id?.trim() || undefined;
   return { workspaceId, visibility: visibility as DocumentVisibility | undefined, metadata };
