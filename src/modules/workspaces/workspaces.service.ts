@@ -1,4 +1,5 @@
-import { errors } from '../../shared/errors.js';
+import { AppError, errors } from '../../shared/errors.js';
+import type { Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 import type { WorkspaceRepository, WorkspaceRole, WorkspaceRow } from './workspace.repository.js';
@@ -15,6 +16,8 @@ export function presentWorkspace(
     status: row.status,
     member_count: Number(row.member_count ?? 0),
     my_role: role,
+    personal_owner_id: row.personal_owner_id,
+    needs_review: row.needs_review === 1,
     created_at: row.created_at,
     updated_at: row.updated_at,
   };
@@ -22,42 +25,39 @@ export function presentWorkspace(
 
 /**
  * Workspaces (departments): admins and managers create them; owners (and admins) manage them and
- * their members; members see them. Anyone else gets 404, never the workspace.
+ * their members; members see them. Anyone else gets 404, never the workspace. Every rule is a row
+ * of the permission table (modules/access), checked first in each method. A personal workspace
+ * (the upload default) belongs to its user by id: it keeps its name, and its membership is fixed.
  */
 export function createWorkspacesService(dependencies: {
   workspaces: WorkspaceRepository;
   users: UserRepository;
+  policy: Policy;
   clock: () => Date;
 }) {
-  const { workspaces, users, clock } = dependencies;
+  const { workspaces, users, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
   const isAdmin = (principal: Principal) => principal.user.role === 'admin';
 
-  /** Loads a workspace the caller may see, with their role; 404 otherwise. */
-  const visible = async (principal: Principal, id: string) => {
+  const load = async (id: string) => {
     const row = await workspaces.findById(id);
-    const role = row ? ((await workspaces.roleOf(id, principal.user.id)) ?? null) : null;
-    if (!row || (!role && !isAdmin(principal))) throw errors.notFound('Workspace');
-    return { row, role };
-  };
-  /** Like visible, but the caller must own it (or be an admin). */
-  const managed = async (principal: Principal, id: string) => {
-    const found = await visible(principal, id);
-    if (found.role !== 'owner' && !isAdmin(principal))
-      throw errors.forbidden('Only the workspace owners can do this');
-    return found;
+    if (!row) throw errors.notFound('Workspace');
+    return row;
   };
   const checkNameFree = async (name: string, exceptId?: string) => {
-    const existing = await workspaces.findByName(name);
+    const existing = await workspaces.findSharedByName(name);
     if (existing && existing.id !== exceptId)
       throw errors.conflict(`A workspace named "${name}" already exists`);
+  };
+  const refusePersonal = (row: WorkspaceRow, what: string) => {
+    if (row.personal_owner_id !== null)
+      throw new AppError('PERSONAL_WORKSPACE', `A personal workspace ${what}`, { status: 409 });
   };
 
   return {
     /** Creates a workspace; the creator becomes its owner. */
     create: async (principal: Principal, input: { name: string; description?: string | null }) => {
-      if (!['admin', 'manager'].includes(principal.user.role))
-        throw errors.forbidden('Only admins and managers create workspaces');
+      await policy.authorize(principal, 'workspace.create');
       const name = input.name.trim();
       await checkNameFree(name);
       const now = nowIso();
@@ -69,12 +69,15 @@ export function createWorkspacesService(dependencies: {
         created_by: principal.user.id,
         created_at: now,
         updated_at: now,
+        personal_owner_id: null,
+        needs_review: 0,
       };
       await workspaces.insertWithOwner(row, principal.user.id);
       return presentWorkspace({ ...row, member_count: 1 }, 'owner');
     },
     /** The workspaces the caller belongs to; admins see all. */
     list: async (principal: Principal) => {
+      await policy.authorize(principal, 'workspace.list');
       if (isAdmin(principal)) {
         const mine = new Map(
           (await workspaces.listForMember(principal.user.id)).map((row) => [row.id, row.my_role]),
@@ -87,32 +90,40 @@ export function createWorkspacesService(dependencies: {
     },
     /** One workspace. */
     get: async (principal: Principal, id: string) => {
-      const { row, role } = await visible(principal, id);
-      return presentWorkspace(row, role);
+      const { workspace } = await policy.authorize(principal, 'workspace.read', { workspaceId: id });
+      return presentWorkspace(await load(id), workspace?.role ?? null);
     },
-    /** Renames, re-describes, archives or restores a workspace. */
+    /** Renames, re-describes, archives or restores a workspace; a personal one keeps its name. */
     update: async (
       principal: Principal,
       id: string,
       changes: { name?: string; description?: string | null; status?: 'active' | 'archived' },
     ) => {
-      const { role } = await managed(principal, id);
-      if (changes.name !== undefined) await checkNameFree(changes.name.trim(), id);
+      const { workspace } = await policy.authorize(principal, 'workspace.update', { workspaceId: id });
+      const row = await load(id);
+      const name = changes.name?.trim();
+      if (name !== undefined && name !== row.name) {
+        refusePersonal(row, 'cannot be renamed');
+        await checkNameFree(name, id);
+      }
       await workspaces.update(id, {
         ...changes,
-        ...(changes.name && { name: changes.name.trim() }),
+        ...(name !== undefined && { name }),
         updated_at: nowIso(),
       });
-      return presentWorkspace((await workspaces.findById(id))!, role);
+      return presentWorkspace((await workspaces.findById(id))!, workspace?.role ?? null);
     },
-    /** Members of a workspace the caller may see. */
+    /** Members of a workspace the caller may see; e-mail addresses only for owners and admins. */
     members: async (principal: Principal, id: string) => {
-      await visible(principal, id);
-      return workspaces.members(id);
+      const found = await policy.authorize(principal, 'workspace.members.read', { workspaceId: id });
+      const members = await workspaces.members(id);
+      if (policy.permits(principal, 'workspace.members.email.read', found)) return members;
+      return members.map(({ email: _email, ...member }) => member);
     },
-    /** Adds a member or changes a member's role. */
+    /** Adds a member or changes a member's role; a personal workspace's membership is fixed. */
     setMember: async (principal: Principal, id: string, userId: string, role: WorkspaceRole) => {
-      await managed(principal, id);
+      await policy.authorize(principal, 'workspace.members.manage', { workspaceId: id });
+      refusePersonal(await load(id), 'belongs to its user alone: share documents through a shared workspace');
       const user = await users.findById(userId);
       if (!user) throw errors.notFound('User');
       const current = await workspaces.roleOf(id, userId);
@@ -122,11 +133,12 @@ export function createWorkspacesService(dependencies: {
       await workspaces.upsertMember(id, userId, role, nowIso());
       return workspaces.members(id);
     },
-    /** Removes a member; the last owner cannot be removed. */
+    /** Removes a member; the last owner cannot be removed, nor anyone from a personal workspace. */
     removeMember: async (principal: Principal, id: string, userId: string) => {
-      await managed(principal, id);
+      await policy.authorize(principal, 'workspace.members.manage', { workspaceId: id });
       const current = await workspaces.roleOf(id, userId);
       if (!current) throw errors.notFound('Member');
+      refusePersonal(await load(id), 'belongs to its user alone: its members cannot change');
       if (current === 'owner' && (await workspaces.ownerCount(id)) === 1)
         throw errors.conflict('A workspace needs at least one owner');
       await workspaces.removeMember(id, userId);
