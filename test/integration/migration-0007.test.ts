@@ -62,7 +62,7 @@ function seed(file: string): void {
   member.run('w-alice', 'alice', 'owner');
   // carol renamed her personal workspace to bob's name and made bob an owner.
   workspace.run('w-carol', 'bob (personal)', OLD_DESCRIPTION, 'carol', NOW);
-  member.run('w-carol', 'carol', 'owner');
+  member.run('w-carol', 'carol', 'reader'); // the hijacker demoted themselves
   member.run('w-carol', 'bob', 'owner');
   // A manager's shared workspace whose name imitates a personal one.
   workspace.run('w-squat', 'carol (personal)', 'Team space', 'mgr', NOW);
@@ -96,6 +96,14 @@ describe('migration 0007 (personal workspaces by owner id)', () => {
     ]);
     // Rebuilding the table must not cascade: every membership and document is still there.
     expect(await handle.db.selectFrom('workspace_members').select('workspace_id').execute()).toHaveLength(4);
+    // A personal workspace's own user is its owner again.
+    const carol = await handle.db
+      .selectFrom('workspace_members')
+      .select('role')
+      .where('workspace_id', '=', 'w-carol')
+      .where('user_id', '=', 'carol')
+      .executeTakeFirstOrThrow();
+    expect(carol.role).toBe('owner');
     expect(await handle.db.selectFrom('documents').select('id').execute()).toEqual([{ id: 'doc-1' }]);
     // Names: shared ones stay unique; personal ones do not take part.
     const insert = (id: string, name: string, personal: string | null) =>

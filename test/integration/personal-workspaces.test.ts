@@ -131,6 +131,41 @@ describe('personal workspaces', () => {
     expect(members.body.members.map((m: any) => [m.user_id, m.role])).toEqual([[owner.id, 'owner']]);
   });
 
+  it('lets an admin repair one flagged by migration 0007, and anyone a takeover added be removed', async () => {
+    const owner = await t.createUser('user');
+    const intruder = await t.createUser('user');
+    const admin = await t.adminToken();
+    const id = (await uploadFile(t, owner.token, 'd.txt', 'hello')).body.workspace_id;
+    // What the old code allowed, written as migration 0007 found it: renamed, an extra owner, flagged.
+    const db = t.runtime.services.database.db;
+    await db
+      .updateTable('workspaces')
+      .set({ name: 'someone (personal)', needs_review: 1 })
+      .where('id', '=', id)
+      .execute();
+    await db
+      .insertInto('workspace_members')
+      .values({ workspace_id: id, user_id: intruder.id, role: 'owner', added_at: new Date().toISOString() })
+      .execute();
+
+    const canonical = `${await usernameOf(owner.token)} (personal)`;
+    const byOwner = await t.call('PATCH', `/api/v1/workspaces/${id}`, owner.token, { name: canonical });
+    expect(byOwner.body.error?.code).toBe('PERSONAL_WORKSPACE');
+    const elsewhere = await t.call('PATCH', `/api/v1/workspaces/${id}`, admin, { name: 'other (personal)' });
+    expect(elsewhere.body.error?.code).toBe('PERSONAL_WORKSPACE');
+    const repaired = await t.call('PATCH', `/api/v1/workspaces/${id}`, admin, { name: canonical });
+    expect(repaired.body).toMatchObject({
+      name: canonical,
+      needs_review: false,
+      personal_owner_id: owner.id,
+    });
+
+    expect(
+      (await t.call('DELETE', `/api/v1/workspaces/${id}/members/${intruder.id}`, owner.token)).status,
+    ).toBe(204);
+    expect((await t.call('GET', `/api/v1/workspaces/${id}`, intruder.token)).status).toBe(404);
+  });
+
   it('is created once even when the first uploads arrive together', async () => {
     const user = await t.createUser('user');
     const results = await Promise.all(

@@ -83,6 +83,10 @@ async function linkPersonalWorkspaces(db: Kysely<unknown>): Promise<void> {
       linked.add(row.creator);
       await sql`UPDATE workspaces SET personal_owner_id = ${row.creator}, needs_review = ${matches ? 0 : 1}
         WHERE id = ${row.id}`.execute(db);
+      // Its user owns it, whatever a takeover did to the memberships.
+      await sql`INSERT INTO workspace_members (workspace_id, user_id, role, added_at)
+        VALUES (${row.id}, ${row.creator}, 'owner', ${new Date().toISOString()})
+        ON CONFLICT (workspace_id, user_id) DO UPDATE SET role = 'owner'`.execute(db);
     } else if (!matches) {
       await sql`UPDATE workspaces SET needs_review = 1 WHERE id = ${row.id}`.execute(db);
     }

@@ -57,7 +57,7 @@ export function createWorkspaceRepository(db: Kysely<Database>) {
     /** Updates name, description or status. */
     update: async (
       id: string,
-      changes: Partial<Pick<WorkspaceRow, 'name' | 'description' | 'status' | 'updated_at'>>,
+      changes: Partial<Pick<WorkspaceRow, 'name' | 'description' | 'status' | 'needs_review' | 'updated_at'>>,
     ) => {
       await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
     },

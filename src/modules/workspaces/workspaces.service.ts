@@ -53,6 +53,16 @@ export function createWorkspacesService(dependencies: {
     if (row.personal_owner_id !== null)
       throw new AppError('PERSONAL_WORKSPACE', `A personal workspace ${what}`, { status: 409 });
   };
+  /**
+   * A personal workspace keeps its name. The one exception repairs what migration 0007 flagged: an
+   * admin may reset it to its owner's own "<username> (personal)", which clears the flag.
+   */
+  const checkRename = async (principal: Principal, row: WorkspaceRow, name: string) => {
+    if (row.personal_owner_id === null) return checkNameFree(name, row.id);
+    const owner = await users.findById(row.personal_owner_id);
+    if (isAdmin(principal) && owner && name === `${owner.username} (personal)`) return;
+    refusePersonal(row, 'cannot be renamed');
+  };
 
   return {
     /** Creates a workspace; the creator becomes its owner. */
@@ -102,13 +112,12 @@ export function createWorkspacesService(dependencies: {
       const { workspace } = await policy.authorize(principal, 'workspace.update', { workspaceId: id });
       const row = await load(id);
       const name = changes.name?.trim();
-      if (name !== undefined && name !== row.name) {
-        refusePersonal(row, 'cannot be renamed');
-        await checkNameFree(name, id);
-      }
+      const renamed = name !== undefined && name !== row.name;
+      if (renamed) await checkRename(principal, row, name);
       await workspaces.update(id, {
         ...changes,
         ...(name !== undefined && { name }),
+        ...(renamed && row.personal_owner_id !== null && { needs_review: 0 }),
         updated_at: nowIso(),
       });
       return presentWorkspace((await workspaces.findById(id))!, workspace?.role ?? null);
@@ -133,12 +142,16 @@ export function createWorkspacesService(dependencies: {
       await workspaces.upsertMember(id, userId, role, nowIso());
       return workspaces.members(id);
     },
-    /** Removes a member; the last owner cannot be removed, nor anyone from a personal workspace. */
+    /**
+     * Removes a member; the last owner cannot be removed, nor a personal workspace's own user (others
+     * can: removing access repairs what a takeover before migration 0007 added).
+     */
     removeMember: async (principal: Principal, id: string, userId: string) => {
       await policy.authorize(principal, 'workspace.members.manage', { workspaceId: id });
       const current = await workspaces.roleOf(id, userId);
       if (!current) throw errors.notFound('Member');
-      refusePersonal(await load(id), 'belongs to its user alone: its members cannot change');
+      const row = await load(id);
+      if (row.personal_owner_id === userId) refusePersonal(row, 'always keeps its own user');
       if (current === 'owner' && (await workspaces.ownerCount(id)) === 1)
         throw errors.conflict('A workspace needs at least one owner');
       await workspaces.removeMember(id, userId);
