@@ -79,10 +79,10 @@ export function createFixtures(t: TestApp, adminToken: string, hubUrl: string) {
       if (role) await ok('PUT', `/api/v1/workspaces/${id}/members/${actor.id}`, { role });
       return id as string;
     },
-    /** A document the admin uploaded there, processed. */
-    document: async (workspaceId: string) => {
+    /** A document the admin uploaded there; processed first when asked (re-processing needs that). */
+    document: async (workspaceId: string, processed = false) => {
       const { body } = await upload(adminToken, workspaceId);
-      await fixtures.processed(body.id);
+      if (processed) await fixtures.processed(body.id);
       return body.id as string;
     },
     /** Waits until a document is processed (re-processing needs a finished one). */

@@ -70,7 +70,7 @@ const onWorkspace = (
 /** An action on a processed document in a workspace the actor stands in as the situation says. */
 const onDocument = (needed: 'editor' | 'owner', method: string, suffix: string): Scenario =>
   onWorkspace(needed, async (workspaceId, actor, fx) => {
-    const id = await fx.document(workspaceId);
+    const id = await fx.document(workspaceId, method !== 'GET');
     return status(fx.http(method, `/api/v1/files/${id}${suffix}`, actor.token));
   });
 const field = (shown: boolean) => (shown ? 200 : 403);
@@ -218,7 +218,7 @@ export const SCENARIOS: Record<string, Scenario> = {
       const id =
         situation === 'own'
           ? (await fx.upload(actor.token, workspaceId)).body.id
-          : await fx.document(workspaceId);
+          : await fx.document(workspaceId, true);
       return status(fx.http('DELETE', `/api/v1/files/${id}`, actor.token));
     },
   },
