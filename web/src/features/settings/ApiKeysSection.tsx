@@ -1,5 +1,4 @@
 import { useState } from 'react';
-import { useUser } from '../../auth/useSession';
 import { ApiError } from '../../api/client';
 import type { ApiKey, NewApiKey } from '../../api/types';
 import { useI18n } from '../../i18n/i18n';
@@ -14,8 +13,6 @@ const BADGE = { active: 'badge-ok', revoked: 'badge-error', expired: 'badge-warn
 /** The personal API keys: the list, a form for a new one, the one-time secret, revoking. */
 export function ApiKeysSection() {
   const { t } = useI18n();
-  // Viewers are read only (docs/permissions.md: apikey.create): they may list and revoke, not create.
-  const canCreate = useUser().role !== 'viewer';
   const keys = useApiKeys();
   const [created, setCreated] = useState<NewApiKey | null>(null);
   const [revoking, setRevoking] = useState<ApiKey | null>(null);
@@ -38,11 +35,7 @@ export function ApiKeysSection() {
         {after}
       </p>
       {list}
-      {canCreate ? (
-        <ApiKeyForm onCreated={setCreated} />
-      ) : (
-        <p className="muted">{t('settings.apiKeys.forbidden')}</p>
-      )}
+      <ApiKeyForm onCreated={setCreated} />
       <NewKeyDialog created={created} onClose={() => setCreated(null)} />
       <RevokeKeyDialog apiKey={revoking} onClose={() => setRevoking(null)} />
     </section>
