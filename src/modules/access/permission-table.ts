@@ -30,7 +30,7 @@ export const PERMISSION_TABLE = {
   'account.logout': everyone,
   'account.password': everyone,
   'apikey.list': everyone,
-  'apikey.create': writers,
+  'apikey.create': everyone,
   'apikey.revoke': row('own', 'own', 'own', 'own'),
   'user.list': adminOnly,
   'user.create': adminOnly,
