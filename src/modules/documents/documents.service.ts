@@ -120,7 +120,7 @@ export function createDocumentsService(dependencies: {
     const row: WorkspaceRow = {
       id: crypto.randomUUID(),
       name: `${principal.user.username} (personal)`,
-      description: 'Documents only you can search.',
+      description: 'Your own documents: only you (and administrators) can read them.',
       status: 'active',
       created_by: principal.user.id,
       created_at: now,
