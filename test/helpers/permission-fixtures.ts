@@ -87,7 +87,8 @@ export function createFixtures(t: TestApp, adminToken: string, hubUrl: string) {
     },
     /** Waits until a document is processed (re-processing needs a finished one). */
     processed: async (id: string) => {
-      for (let tries = 0; tries < 300; tries += 1) {
+      // Generous: other test files may share the machine's two cores with the ingestion worker.
+      for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
         const { body } = await http('GET', `/api/v1/files/${id}`, adminToken);
         if (body?.status === 'PROCESSED' || body?.status === 'FAILED') return;
         await new Promise((resolve) => setTimeout(resolve, 50));

@@ -68,7 +68,7 @@ describe('docs/permissions.md, cell by cell, against the running server', () => 
           expect.soft(accepted, `${role} (${row[role]}) ${situation} → ${outcome}`).toContain(outcome);
         }
       }
-    }, 60_000);
+    }, 180_000);
   }
 
   it('a viewer uploading without a workspace gets 403, and no personal workspace is made for them', async () => {
