@@ -11,6 +11,10 @@ export const Workspace = Type.Object({
   status: Type.Union([Type.Literal('active'), Type.Literal('archived')]),
   member_count: Type.Integer(),
   my_role: Type.Union([WorkspaceRole, Type.Null()]),
+  /** For a user's personal workspace (their upload default), that user's id; its name and members cannot change. */
+  personal_owner_id: Type.Union([Type.String(), Type.Null()]),
+  /** Flagged by migration 0007: a personal workspace whose name no longer matched its owner. */
+  needs_review: Type.Boolean(),
   created_at: Type.String(),
   updated_at: Type.String(),
 });
@@ -35,7 +39,8 @@ export const UpdateWorkspaceBody = Type.Object(
 export const WorkspaceMember = Type.Object({
   user_id: Type.String(),
   username: Type.String(),
-  email: Type.String(),
+  /** Shown to the workspace's owners and to admins only. */
+  email: Type.Optional(Type.String()),
   role: WorkspaceRole,
   added_at: Type.String(),
 });

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -44,6 +44,8 @@ export interface BuildAppOptions {
   readonly logger?: boolean;
   /** Folder of the built web app; default `<package root>/dist/web`. */
   readonly webRoot?: string;
+  /** Told of every route as it is registered, before any plugin (the route-rules test lists them). */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 /** Builds the Fastify app with every plugin and route. It never listens: main.ts does, tests use inject(). */
@@ -82,6 +84,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
+  if (options.onRoute) app.addHook('onRoute', options.onRoute);
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);

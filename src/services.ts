@@ -17,6 +17,8 @@ import { createPromptRepository } from './modules/prompts/prompt.repository.js';
 import { createPromptsService } from './modules/prompts/prompts.service.js';
 import { createUserRepository } from './modules/users/user.repository.js';
 import { createUsersService } from './modules/users/users.service.js';
+import { createAccessRepository } from './modules/access/access.repository.js';
+import { createPolicy, type Policy } from './modules/access/policy.js';
 import { createWorkspaceRepository } from './modules/workspaces/workspace.repository.js';
 import { createWorkspacesService } from './modules/workspaces/workspaces.service.js';
 import type { LocalEngine } from './providers/llm/local/local-engine.js';
@@ -75,7 +77,10 @@ export function createServices(config: Config, dependencies: Dependencies) {
     documents: createDocumentRepository(db),
     jobs: createJobRepository(db),
     usageStats: createUsageStatsRepository(db),
+    access: createAccessRepository(db),
   };
+  // The one permission table's checks, shared by every service that acts on a resource.
+  const policy = createPolicy({ access: repositories.access });
   const users = createUsersService({
     users: repositories.users,
     sessions: repositories.sessions,
@@ -91,7 +96,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     clock,
   });
   const prompts = createPromptsService({ prompts: repositories.prompts, clock });
-  const knowledge = createKnowledge(config, db, repositories, clock);
+  const knowledge = createKnowledge(config, db, repositories, policy, clock);
   const admission = createAdmissionService({
     limiter,
     concurrency: dependencies.concurrency ?? createMemoryConcurrencyLimiter(),
@@ -130,6 +135,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
   const workspaces = createWorkspacesService({
     workspaces: repositories.workspaces,
     users: repositories.users,
+    policy,
     clock,
   });
   return {
@@ -148,6 +154,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     modelRegistry,
     modelDownloads,
     workspaces,
+    policy,
     startedAt: clock(),
   };
 }
@@ -161,6 +168,7 @@ function createKnowledge(
     jobs: ReturnType<typeof createJobRepository>;
     workspaces: ReturnType<typeof createWorkspaceRepository>;
   },
+  policy: Policy,
   clock: () => Date,
 ) {
   const embeddings: EmbeddingState = {
@@ -178,6 +186,7 @@ function createKnowledge(
     index,
     jobs: repositories.jobs,
     files,
+    policy,
     clock,
     onQueued: () => jobEvents.dispatchEvent(new Event('queued')),
   });

@@ -9,6 +9,7 @@ import * as workspaces from './migrations/0003-workspaces.js';
 import * as jobs from './migrations/0004-jobs.js';
 import * as documents from './migrations/0005-documents.js';
 import * as messageStats from './migrations/0006-message-stats.js';
+import * as personalWorkspaces from './migrations/0007-personal-workspaces.js';
 import * as refreshHistory from './migrations/0008-refresh-history.js';
 import type { Database } from './tables.js';
 
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   '0004-jobs': jobs,
   '0005-documents': documents,
   '0006-message-stats': messageStats,
+  '0007-personal-workspaces': personalWorkspaces,
   '0008-refresh-history': refreshHistory,
 };
 

@@ -130,6 +130,10 @@ export interface WorkspacesTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** The user whose personal workspace this is (the upload default); null for shared workspaces. */
+  personal_owner_id: string | null;
+  /** 1 when migration 0007 found a personal workspace whose name no longer matched its owner. */
+  needs_review: Generated<number>;
 }
 
 /** A user's role in a workspace. */

@@ -1,15 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { AuthService, Principal } from '../../modules/auth/auth.service.js';
-import type { Role } from '../../modules/users/user.repository.js';
+import { isAction } from '../../modules/access/permission-table.js';
+import { assertRoleMay } from '../../modules/access/policy.js';
 import { AppError, errors } from '../../shared/errors.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Route answers without credentials (login, health, docs). */
     public?: boolean;
-    /** Roles allowed; absent means any signed-in role. */
-    roles?: readonly Role[];
+    /**
+     * The action the route performs: a row of the permission table (modules/access). The hook
+     * refuses a role whose cell is `deny`; the service decides the rest on the resource. Every
+     * non-public route must declare one (a test lists the routes), and one without is refused.
+     */
+    action?: string;
     /** Route stays usable while the account must change its password. */
     allowPendingPasswordChange?: boolean;
     /** Accept `?token=` (browsers cannot set headers on a WebSocket). */
@@ -54,12 +59,10 @@ export const authPlugin = fp(
           'Change your password first (POST /api/v1/auth/password)',
         );
       }
-      if (config.roles && !config.roles.includes(principal.user.role)) throw errors.forbidden();
+      if (!isAction(config.action)) throw errors.forbidden('This route has no permission rule');
+      assertRoleMay(principal, config.action);
       request.principal = principal;
     });
   },
   { name: 'auth', dependencies: ['errors'] },
 );
-
-/** Roles that may write (everyone but viewers). */
-export const WRITER_ROLES: readonly Role[] = ['admin', 'manager', 'user'];

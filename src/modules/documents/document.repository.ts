@@ -124,10 +124,11 @@ export function createDocumentRepository(db: Kysely<Database>) {
       await trx.deleteFrom('documents').where('id', '=', id).execute();
     },
     /** Counts by status, for health and config. */
-    countsByStatus: async () => {
+    countsByStatus: async (scope: AccessScope) => {
       const rows = await db
         .selectFrom('documents')
         .select(['status', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('id', 'in', sql<string>`(${readableDocumentIds(scope, {}, { searchable: false })})`)
         .groupBy('status')
         .execute();
       return Object.fromEntries(rows.map((row) => [row.status, Number(row.n)])) as Partial<

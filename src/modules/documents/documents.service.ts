@@ -2,7 +2,8 @@ import { AppError, errors } from '../../shared/errors.js';
 import type { DocumentStatus, DocumentVisibility } from '../../db/tables.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { JobRepository } from '../jobs/job.repository.js';
-import type { AccessScope } from '../retrieval/access-scope.js';
+import type { Action } from '../access/permission-table.js';
+import { scopeOf, type Policy } from '../access/policy.js';
 import type { RetrievalIndex } from '../retrieval/sqlite-retrieval-index.js';
 import type { WorkspaceRepository, WorkspaceRow } from '../workspaces/workspace.repository.js';
 import type { DocumentRepository, DocumentSummary } from './document.repository.js';
@@ -31,15 +32,8 @@ export interface UploadOptions {
   readonly metadata?: UploadMetadata;
 }
 
-/** The access scope of a principal, for SQL permission filters. */
-export function scopeOf(principal: Principal): AccessScope {
-  const role = principal.user.role;
-  return {
-    userId: principal.user.id,
-    isAdmin: role === 'admin',
-    isManager: role === 'admin' || role === 'manager',
-  };
-}
+/** The access scope of a principal, for SQL permission filters (defined beside the policy). */
+export { scopeOf };
 
 /** A document as the API shows it. */
 export function presentDocument(row: DocumentSummary) {
@@ -79,11 +73,12 @@ export function createDocumentsService(dependencies: {
   index: RetrievalIndex;
   jobs: JobRepository;
   files: FileStore;
+  policy: Policy;
   clock: () => Date;
   /** Told when ingestion work was queued, so a worker in this process starts at once. */
   onQueued?: () => void;
 }) {
-  const { db, documents, workspaces, index, jobs, files, clock } = dependencies;
+  const { db, documents, workspaces, index, jobs, files, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
 
   const queueIngestion = async (documentId: string) => {
@@ -96,40 +91,56 @@ export function createDocumentsService(dependencies: {
     dependencies.onQueued?.();
   };
 
-  /** The workspace an upload goes to: the one named (caller must be owner/editor) or their personal one. */
+  /**
+   * The workspace an upload goes to: the one named (the table's `file.upload` cell: owners and
+   * editors, admins) or the caller's own personal one, found by their id and never by a name.
+   */
   const targetWorkspace = async (
     principal: Principal,
     workspaceId: string | undefined,
   ): Promise<WorkspaceRow> => {
-    if (workspaceId === undefined) return personalWorkspace(principal);
+    if (workspaceId === undefined) {
+      await policy.authorize(principal, 'file.upload');
+      return personalWorkspace(principal);
+    }
+    await policy.authorize(principal, 'file.upload', { workspaceId });
     const row = await workspaces.findById(workspaceId);
-    const role = row ? await workspaces.roleOf(workspaceId, principal.user.id) : undefined;
-    if (!row || (!role && principal.user.role !== 'admin')) throw errors.notFound('Workspace');
-    if (role === 'reader' || (!role && principal.user.role !== 'admin'))
-      throw errors.forbidden('Readers cannot add documents to this workspace');
+    if (!row) throw errors.notFound('Workspace');
     if (row.status !== 'active') throw errors.conflict('The workspace is archived');
     return row;
   };
 
   const personalWorkspace = async (principal: Principal): Promise<WorkspaceRow> => {
-    const name = `${principal.user.username} (personal)`;
-    const existing = await workspaces.findByName(name);
-    if (existing && (await workspaces.roleOf(existing.id, principal.user.id)) === 'owner') return existing;
-    if (existing) throw errors.conflict(`Name the workspace to upload to (workspace_id)`);
+    const existing = await workspaces.findPersonal(principal.user.id);
+    if (existing) {
+      if (existing.status !== 'active') throw errors.conflict('Your personal workspace is archived');
+      return existing;
+    }
     const now = nowIso();
     const row: WorkspaceRow = {
       id: crypto.randomUUID(),
-      name,
-      description: 'Documents only you can search, until you share the workspace.',
+      name: `${principal.user.username} (personal)`,
+      description: 'Your own documents: only you (and administrators) can read them.',
       status: 'active',
       created_by: principal.user.id,
       created_at: now,
       updated_at: now,
+      personal_owner_id: principal.user.id,
+      needs_review: 0,
     };
-    return workspaces.insertWithOwner(row, principal.user.id);
+    try {
+      return await workspaces.insertWithOwner(row, principal.user.id);
+    } catch (error) {
+      // Two first uploads at once: the other one created it (personal_owner_id is unique).
+      const created = await workspaces.findPersonal(principal.user.id);
+      if (created) return created;
+      throw error;
+    }
   };
 
-  const readable = async (principal: Principal, id: string, withContent = false) => {
+  /** A document after the table's check for the action (404 when the caller may not read it). */
+  const readable = async (principal: Principal, action: Action, id: string, withContent = false) => {
+    await policy.authorize(principal, action, { documentId: id });
     const row = await documents.findReadable(scopeOf(principal), id, withContent);
     if (!row) throw errors.notFound('File');
     return row;
@@ -197,17 +208,18 @@ export function createDocumentsService(dependencies: {
       principal: Principal,
       filter: { status?: DocumentStatus; workspaceId?: string; offset: number; limit: number },
     ) => {
+      await policy.authorize(principal, 'file.list');
       const { rows, total } = await documents.listReadable(scopeOf(principal), filter);
       return { total, files: rows.map(presentDocument) };
     },
     /** A document, optionally with its extracted text. */
     get: async (principal: Principal, id: string, withContent: boolean) => {
-      const row = await readable(principal, id, withContent);
+      const row = await readable(principal, 'file.read', id, withContent);
       return { ...presentDocument(row), ...(withContent && { content: row.content ?? null }) };
     },
     /** What a download needs: where the file is and the name to offer. */
     download: async (principal: Principal, id: string) => {
-      const row = await readable(principal, id);
+      const row = await readable(principal, 'file.download', id);
       return {
         path: files.pathOf(row.stored_name),
         filename: row.original_filename,
@@ -216,10 +228,7 @@ export function createDocumentsService(dependencies: {
     },
     /** Deletes a document with its chunks and vectors: its uploader, workspace owners and admins may. */
     delete: async (principal: Principal, id: string) => {
-      const row = await readable(principal, id);
-      const role = await workspaces.roleOf(row.workspace_id, principal.user.id);
-      if (principal.user.role !== 'admin' && role !== 'owner' && row.uploaded_by !== principal.user.id)
-        throw errors.forbidden('Only the uploader, workspace owners and admins can delete a file');
+      const row = await readable(principal, 'file.delete', id);
       await db.transaction().execute(async (trx) => {
         await index.deleteChunks(trx, id);
         await documents.delete(trx, id);
@@ -228,10 +237,7 @@ export function createDocumentsService(dependencies: {
     },
     /** Extracts and indexes a document again (after a failure, or a change of chunking). */
     reprocess: async (principal: Principal, id: string) => {
-      const row = await readable(principal, id);
-      const role = await workspaces.roleOf(row.workspace_id, principal.user.id);
-      if (principal.user.role !== 'admin' && role !== 'owner' && role !== 'editor')
-        throw errors.forbidden('Only workspace owners and editors can re-process a file');
+      const row = await readable(principal, 'file.reprocess', id);
       if (row.status === 'PROCESSING' || row.status === 'UPLOADED')
         throw errors.conflict('The file is already being processed');
       await documents.setStatus(id, 'UPLOADED', null, nowIso());
@@ -240,7 +246,7 @@ export function createDocumentsService(dependencies: {
     },
     /** One chunk of a readable document: the exact text a citation points to. */
     chunk: async (principal: Principal, documentId: string, chunkId: string) => {
-      const row = await readable(principal, documentId);
+      const row = await readable(principal, 'file.read', documentId);
       const chunk = await index.chunkById(documentId, chunkId);
       if (!chunk) throw errors.notFound('Chunk');
       return {

@@ -5,6 +5,7 @@ import type { DocumentRepository } from '../documents/document.repository.js';
 import { EMBED_JOB } from '../documents/documents.service.js';
 import type { EmbeddingSource } from '../documents/ingestion.js';
 import type { JobRepository } from '../jobs/job.repository.js';
+import type { AccessScope } from './access-scope.js';
 import type { RetrievalIndex } from './sqlite-retrieval-index.js';
 
 const INDEX_SETTING = 'retrieval.embedding_index';
@@ -79,18 +80,19 @@ export function createKnowledgeStatus(dependencies: {
 }) {
   const { db, index, documents, embeddings, defaults } = dependencies;
 
-  const snapshot = async () => {
-    const counts = await documents.countsByStatus();
-    const totals = await index.totals();
+  // Counts are of what the caller may read (an admin: everything), never organisation-wide.
+  const snapshot = async (scope: AccessScope) => {
+    const counts = await documents.countsByStatus(scope);
+    const totals = await index.totals(scope);
     const { rows } = await sql<{ version: string }>`SELECT vec_version() AS version`.execute(db);
     const model = embeddings.model;
     return { counts, totals, vecVersion: rows[0]?.version, model, record: await readIndexRecord(db) };
   };
 
   return {
-    /** Health: is retrieval usable, and what is missing. */
-    health: async () => {
-      const { counts, totals, vecVersion, model } = await snapshot();
+    /** Health: is retrieval usable, and what is missing; counts of the caller's readable documents. */
+    health: async (scope: AccessScope) => {
+      const { counts, totals, vecVersion, model } = await snapshot(scope);
       const errors: string[] = [];
       if (embeddings.error) errors.push(embeddings.error);
       else if (!model)
@@ -119,9 +121,9 @@ export function createKnowledgeStatus(dependencies: {
         errors,
       };
     },
-    /** Configuration: models, index, documents and search defaults. */
-    config: async () => {
-      const { counts, totals, vecVersion, model, record } = await snapshot();
+    /** Configuration: models, index, search defaults; counts of the caller's readable documents. */
+    config: async (scope: AccessScope) => {
+      const { counts, totals, vecVersion, model, record } = await snapshot(scope);
       const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
       return {
         embeddings: {

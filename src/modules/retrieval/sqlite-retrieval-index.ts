@@ -221,15 +221,19 @@ export function createSqliteRetrievalIndex(db: Kysely<Database>) {
         )?.n ?? 0,
       ),
 
-    /** Chunk and vector totals, for health and config. */
-    totals: async () => {
+    /** Chunk and vector totals of the documents a scope may read, for health and config. */
+    totals: async (scope: AccessScope) => {
+      const readable = sql<string>`(${readableDocumentIds(scope, {}, { searchable: false })})`;
       const chunks = await db
         .selectFrom('document_chunks')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('document_id', 'in', readable)
         .executeTakeFirstOrThrow();
       const vectors = await db
         .selectFrom('chunk_vectors')
+        .innerJoin('document_chunks', 'document_chunks.seq', 'chunk_vectors.chunk_seq')
         .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('document_chunks.document_id', 'in', readable)
         .executeTakeFirstOrThrow();
       return { chunks: Number(chunks.n), vectors: Number(vectors.n) };
     },

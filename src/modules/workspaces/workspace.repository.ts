@@ -33,9 +33,17 @@ export function createWorkspaceRepository(db: Kysely<Database>) {
       }),
     /** A workspace by id, with its member count. */
     findById: (id: string) => withCounts().where('workspaces.id', '=', id).executeTakeFirst(),
-    /** A workspace by name. */
-    findByName: (name: string) =>
-      db.selectFrom('workspaces').selectAll().where('name', '=', name).executeTakeFirst(),
+    /** A shared workspace by name (personal workspaces take no part in names). */
+    findSharedByName: (name: string) =>
+      db
+        .selectFrom('workspaces')
+        .selectAll()
+        .where('name', '=', name)
+        .where('personal_owner_id', 'is', null)
+        .executeTakeFirst(),
+    /** A user's personal workspace, found by the owner's id, never by name. */
+    findPersonal: (userId: string) =>
+      db.selectFrom('workspaces').selectAll().where('personal_owner_id', '=', userId).executeTakeFirst(),
     /** Every workspace (admin view). */
     listAll: () => withCounts().orderBy('workspaces.name').execute(),
     /** The workspaces a user belongs to, with the user's role. */
@@ -49,7 +57,7 @@ export function createWorkspaceRepository(db: Kysely<Database>) {
     /** Updates name, description or status. */
     update: async (
       id: string,
-      changes: Partial<Pick<WorkspaceRow, 'name' | 'description' | 'status' | 'updated_at'>>,
+      changes: Partial<Pick<WorkspaceRow, 'name' | 'description' | 'status' | 'needs_review' | 'updated_at'>>,
     ) => {
       await db.updateTable('workspaces').set(changes).where('id', '=', id).execute();
     },

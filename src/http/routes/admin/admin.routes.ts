@@ -6,7 +6,6 @@ import type { Services } from '../../../services.js';
 import { memoryFigures, presentLoadedModel } from '../health/health.routes.js';
 
 const tags = ['admin'];
-const staff = { roles: ['admin', 'manager'] as const };
 
 /** /api/v1/admin: the admin dashboard (admins and managers). */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -15,7 +14,7 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/stats',
     {
-      config: staff,
+      config: { action: 'admin.stats.read' },
       schema: { tags, querystring: StatsQuery, response: { 200: AdminStats, ...authErrors } },
     },
     async (request): Promise<AdminStats> => {

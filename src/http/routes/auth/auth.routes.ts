@@ -110,7 +110,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/logout',
-    { config: pending, schema: { tags, response: { 204: Type.Null(), ...authErrors } } },
+    {
+      config: { ...pending, action: 'account.logout' },
+      schema: { tags, response: { 204: Type.Null(), ...authErrors } },
+    },
     async (request, reply) => {
       await auth.logout(request.principal);
       clearRefreshCookie(request, reply);
@@ -120,14 +123,17 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.get(
     '/me',
-    { config: pending, schema: { tags, response: { 200: User, ...authErrors } } },
+    {
+      config: { ...pending, action: 'account.read' },
+      schema: { tags, response: { 200: User, ...authErrors } },
+    },
     async (request) => request.principal.user,
   );
 
   app.post(
     '/password',
     {
-      config: pending,
+      config: { ...pending, action: 'account.password' },
       schema: {
         tags,
         body: ChangePasswordBody,
@@ -153,7 +159,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.get(
     '/api-keys',
-    { schema: { tags, response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }), ...authErrors } } },
+    {
+      config: { action: 'apikey.list' },
+      schema: { tags, response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }), ...authErrors } },
+    },
     async (request) => ({
       api_keys: await auth.listApiKeys(request.principal),
     }),
@@ -161,7 +170,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/api-keys',
-    { schema: { tags, body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...authErrors } } },
+    {
+      config: { action: 'apikey.create' },
+      schema: { tags, body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...authErrors } },
+    },
     async (request, reply) =>
       reply
         .status(201)
@@ -170,7 +182,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.delete(
     '/api-keys/:id',
-    { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } } },
+    {
+      config: { action: 'apikey.revoke' },
+      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+    },
     async (request, reply) => {
       await auth.revokeApiKey(request.principal, request.params.id);
       return reply.status(204).send(null);

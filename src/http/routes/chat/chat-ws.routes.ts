@@ -6,7 +6,8 @@ import { GenerationSettings, KnowledgeSettings } from '../../../../contracts/cha
 import type { Services } from '../../../services.js';
 import { AppError } from '../../../shared/errors.js';
 import { exceedsJsonDepth, MAX_JSON_DEPTH } from '../../../shared/json-depth.js';
-import { credentialOf, WRITER_ROLES } from '../../plugins/auth.plugin.js';
+import { assertRoleMay } from '../../../modules/access/policy.js';
+import { credentialOf } from '../../plugins/auth.plugin.js';
 import { toErrorResponse } from '../../plugins/errors.plugin.js';
 import { toGenerationOptions, toRagInput } from './chat.mapping.js';
 
@@ -32,7 +33,7 @@ const MAX_QUEUED_FRAMES = 4;
 export const chatWebSocketRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   app.get(
     '/ws',
-    { websocket: true, config: { roles: WRITER_ROLES, allowQueryToken: true } },
+    { websocket: true, config: { action: 'chat.generate', allowQueryToken: true } },
     (socket: WebSocket, request) => {
       let credential = credentialOf(request, true) ?? '';
       const userId = request.principal.user.id;
@@ -136,7 +137,8 @@ async function reauthenticate(services: Services, credential: string) {
   const principal = await services.auth.authenticate(credential);
   if (principal.user.must_change_password)
     throw new AppError('PASSWORD_CHANGE_REQUIRED', 'Change your password first');
-  if (!WRITER_ROLES.includes(principal.user.role)) throw new AppError('FORBIDDEN', 'Your role cannot chat');
+  // A role changed to viewer while the socket is open stops being able to chat at the next message.
+  assertRoleMay(principal, 'chat.generate');
   return principal;
 }
 

@@ -16,13 +16,11 @@ import type { Principal } from '../../../modules/auth/auth.service.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
 import type { Services } from '../../../services.js';
 import { AppError, type RateLimitState } from '../../../shared/errors.js';
-import { WRITER_ROLES } from '../../plugins/auth.plugin.js';
 import { rateLimitHeaders } from '../../plugins/errors.plugin.js';
 import { abortOnDisconnect, sendSse } from '../../sse.js';
 import { toGenerationOptions, toRagInput, toSseEvents, withContext } from './chat.mapping.js';
 
 const tags = ['chat'];
-const writers = { roles: WRITER_ROLES };
 const busy = { 503: ErrorResponse, 429: ErrorResponse };
 
 /** /api/v1/chat: one-shot chat, SSE chat, and sessions with streamed messages. */
@@ -56,7 +54,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.post(
     '/',
     {
-      config: writers,
+      config: { action: 'chat.generate' },
       schema: { tags, body: ChatBody, response: { 200: ChatResponse, ...authErrors, ...busy } },
     },
     async (request, reply) => {
@@ -86,7 +84,10 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.post(
     '/stream',
-    { config: writers, schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } } },
+    {
+      config: { action: 'chat.generate' },
+      schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } },
+    },
     async (request, reply) => {
       const controller = new AbortController();
       const events = oneShot(request.principal, request.body, reply, controller.signal);
@@ -97,6 +98,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.get(
     '/sessions',
     {
+      config: { action: 'chat.session.list' },
       schema: {
         tags,
         querystring: PageQuery,
@@ -113,7 +115,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.post(
     '/sessions',
     {
-      config: writers,
+      config: { action: 'chat.session.create' },
       schema: { tags, body: CreateSessionBody, response: { 201: ConversationSummary, ...authErrors } },
     },
     async (request, reply) =>
@@ -122,14 +124,17 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.get(
     '/sessions/:id',
-    { schema: { tags, params: IdParams, response: { 200: Conversation, ...authErrors } } },
+    {
+      config: { action: 'chat.session.read' },
+      schema: { tags, params: IdParams, response: { 200: Conversation, ...authErrors } },
+    },
     async (request) => chat.getSession(request.principal, request.params.id),
   );
 
   app.patch(
     '/sessions/:id',
     {
-      config: writers,
+      config: { action: 'chat.session.update' },
       schema: {
         tags,
         params: IdParams,
@@ -142,7 +147,10 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
 
   app.delete(
     '/sessions/:id',
-    { config: writers, schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } } },
+    {
+      config: { action: 'chat.session.delete' },
+      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+    },
     async (request, reply) => {
       await chat.deleteSession(request.principal, request.params.id);
       return reply.status(204).send(null);
@@ -152,7 +160,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.post(
     '/sessions/:id/messages',
     {
-      config: writers,
+      config: { action: 'chat.session.generate' },
       schema: { tags, params: IdParams, body: SendMessageBody, response: { ...authErrors, ...busy } },
     },
     async (request, reply) => {
@@ -171,7 +179,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
   app.post(
     '/sessions/:id/regenerate',
     {
-      config: writers,
+      config: { action: 'chat.session.generate' },
       schema: {
         tags,
         params: IdParams,

@@ -80,6 +80,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     app.post(
       url,
       {
+        config: { action: 'file.upload' },
         schema: {
           tags,
           summary: 'Upload a document (multipart: file, workspace_id?, visibility?, metadata? JSON)',
@@ -93,7 +94,10 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.get(
     '/',
-    { schema: { tags, querystring: FileListQuery, response: { 200: FileList, ...authErrors } } },
+    {
+      config: { action: 'file.list' },
+      schema: { tags, querystring: FileListQuery, response: { 200: FileList, ...authErrors } },
+    },
     async (request) => {
       const { skip, limit, status, workspace_id } = request.query;
       const page = await documents.list(request.principal, {
@@ -109,6 +113,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/:id',
     {
+      config: { action: 'file.read' },
       schema: {
         tags,
         params: IdParams,
@@ -123,6 +128,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/:id/status',
     {
+      config: { action: 'file.read' },
       schema: {
         tags,
         params: IdParams,
@@ -144,7 +150,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.get(
     '/:id/download',
-    { schema: { tags, params: IdParams, response: authErrors } },
+    { config: { action: 'file.download' }, schema: { tags, params: IdParams, response: authErrors } },
     async (request, reply) => {
       const file = await documents.download(request.principal, request.params.id);
       // Never rendered by the browser: an uploaded HTML file must not run on our origin.
@@ -160,7 +166,10 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.delete(
     '/:id',
-    { schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } } },
+    {
+      config: { action: 'file.delete' },
+      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+    },
     async (request, reply) => {
       await documents.delete(request.principal, request.params.id);
       return reply.status(204).send(null);
@@ -169,14 +178,20 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.post(
     '/:id/reprocess',
-    { schema: { tags, params: IdParams, response: { 202: FileInfo, ...authErrors, 409: ErrorResponse } } },
+    {
+      config: { action: 'file.reprocess' },
+      schema: { tags, params: IdParams, response: { 202: FileInfo, ...authErrors, 409: ErrorResponse } },
+    },
     async (request, reply) =>
       reply.status(202).send(await documents.reprocess(request.principal, request.params.id)),
   );
 
   app.get(
     '/:id/chunks/:chunkId',
-    { schema: { tags, params: ChunkParams, response: { 200: ChunkInfo, ...authErrors } } },
+    {
+      config: { action: 'file.read' },
+      schema: { tags, params: ChunkParams, response: { 200: ChunkInfo, ...authErrors } },
+    },
     async (request) => documents.chunk(request.principal, request.params.id, request.params.chunkId),
   );
 };

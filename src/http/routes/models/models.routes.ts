@@ -9,11 +9,11 @@ import {
   RegisteredModel,
   RegisterModelBody,
 } from '../../../../contracts/models.contract.js';
+import { mayAlways } from '../../../modules/access/policy.js';
 import { listCatalog } from '../../../modules/models/model-catalog.js';
 import type { Services } from '../../../services.js';
 
 const tags = ['models'];
-const adminOnly = { roles: ['admin'] as const };
 
 /** /api/v1/models: the registry, registration, switching the loaded model, removal. */
 export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -22,6 +22,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/',
     {
+      config: { action: 'model.list' },
       schema: {
         tags,
         response: {
@@ -31,10 +32,10 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request) => {
-      // Server file paths are for administrators only.
-      const admin = request.principal.user.role === 'admin';
+      // Server file paths and download sources (internal hosts, signed URLs) are for administrators only.
+      const admin = mayAlways(request.principal, 'model.source-url.read');
       const models = (await modelRegistry.list()).map((model) =>
-        admin ? model : { ...model, file_path: '' },
+        admin ? model : { ...model, file_path: '', source_url: null },
       );
       const state = presentEngine(engine.status());
       if (!admin && state.model) state.model.file_path = null;
@@ -45,7 +46,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/catalog',
     {
-      config: adminOnly,
+      config: { action: 'model.catalog.read' },
       schema: { tags, response: { 200: Type.Object({ models: Type.Array(CatalogModel) }), ...authErrors } },
     },
     async () => ({
@@ -71,7 +72,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/',
     {
-      config: adminOnly,
+      config: { action: 'model.register' },
       schema: { tags, body: RegisterModelBody, response: { 201: RegisteredModel, ...authErrors } },
     },
     async (request, reply) =>
@@ -87,7 +88,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/pull',
     {
-      config: adminOnly,
+      config: { action: 'model.pull' },
       schema: {
         tags,
         body: PullModelBody,
@@ -109,7 +110,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/downloads',
     {
-      config: adminOnly,
+      config: { action: 'model.downloads.read' },
       schema: {
         tags,
         response: { 200: Type.Object({ downloads: Type.Array(ModelDownload) }), ...authErrors },
@@ -123,7 +124,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.get(
     '/downloads/:id',
     {
-      config: adminOnly,
+      config: { action: 'model.downloads.read' },
       schema: { tags, params: IdParams, response: { 200: ModelDownload, ...authErrors } },
     },
     async (request) => modelDownloads.get(request.params.id),
@@ -132,7 +133,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.post(
     '/:id/load',
     {
-      config: adminOnly,
+      config: { action: 'model.load' },
       schema: {
         tags,
         params: IdParams,
@@ -145,7 +146,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   app.delete(
     '/:id',
     {
-      config: adminOnly,
+      config: { action: 'model.delete' },
       schema: {
         tags,
         params: IdParams,

@@ -5,7 +5,6 @@ import { CreatePromptBody, Prompt, UpdatePromptBody } from '../../../../contract
 import type { Services } from '../../../services.js';
 
 const tags = ['prompts'];
-const adminOnly = { roles: ['admin'] as const };
 
 /** /api/v1/prompts: the system-prompt library; everyone reads, admins change, one is active. */
 export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -13,7 +12,10 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.get(
     '/',
-    { schema: { tags, response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors } } },
+    {
+      config: { action: 'prompt.read' },
+      schema: { tags, response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors } },
+    },
     async () => ({
       prompts: await prompts.list(),
     }),
@@ -21,13 +23,19 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.get(
     '/:id',
-    { schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } } },
+    {
+      config: { action: 'prompt.read' },
+      schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
+    },
     async (request) => prompts.get(request.params.id),
   );
 
   app.post(
     '/',
-    { config: adminOnly, schema: { tags, body: CreatePromptBody, response: { 201: Prompt, ...authErrors } } },
+    {
+      config: { action: 'prompt.create' },
+      schema: { tags, body: CreatePromptBody, response: { 201: Prompt, ...authErrors } },
+    },
     async (request, reply) =>
       reply.status(201).send(await prompts.create(request.principal.user.id, request.body)),
   );
@@ -35,7 +43,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
   app.patch(
     '/:id',
     {
-      config: adminOnly,
+      config: { action: 'prompt.update' },
       schema: { tags, params: IdParams, body: UpdatePromptBody, response: { 200: Prompt, ...authErrors } },
     },
     async (request) => prompts.update(request.params.id, request.body),
@@ -43,14 +51,17 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
 
   app.patch(
     '/:id/activate',
-    { config: adminOnly, schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } } },
+    {
+      config: { action: 'prompt.activate' },
+      schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
+    },
     async (request) => prompts.activate(request.params.id),
   );
 
   app.delete(
     '/:id',
     {
-      config: adminOnly,
+      config: { action: 'prompt.delete' },
       schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors, 409: ErrorResponse } },
     },
     async (request, reply) => {

@@ -8,6 +8,7 @@ import {
   SearchResponse,
 } from '../../../../contracts/knowledge.contract.js';
 import { ACCEPTED_EXTENSIONS } from '../../../modules/documents/extraction/file-type.js';
+import { scopeOf } from '../../../modules/access/policy.js';
 import type { Services } from '../../../services.js';
 import { errors } from '../../../shared/errors.js';
 
@@ -47,6 +48,7 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
   app.post(
     '/search',
     {
+      config: { action: 'rag.search' },
       schema: {
         tags,
         summary: 'Hybrid (BM25 + vector) search over the documents the caller may read',
@@ -60,21 +62,30 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
 
   app.get(
     '/search',
-    { schema: { tags, querystring: SearchQueryString, response: { 200: SearchResponse, ...authErrors } } },
+    {
+      config: { action: 'rag.search' },
+      schema: { tags, querystring: SearchQueryString, response: { 200: SearchResponse, ...authErrors } },
+    },
     async (request) => search(request.principal, request.query, undefined),
   );
 
-  app.get('/health', { schema: { tags, response: { 200: RagHealth, ...authErrors } } }, async () =>
-    knowledgeStatus.health(),
+  app.get(
+    '/health',
+    { config: { action: 'rag.health.read' }, schema: { tags, response: { 200: RagHealth, ...authErrors } } },
+    async (request) => knowledgeStatus.health(scopeOf(request.principal)),
   );
 
-  app.get('/config', { schema: { tags, response: { 200: RagConfig, ...authErrors } } }, async () => ({
-    ...(await knowledgeStatus.config()),
-    // What an upload may be, so clients (the web app) can check files before sending them.
-    uploads: {
-      max_upload_mb: services.config.documents.maxUploadMb,
-      max_pdf_pages: services.config.documents.maxPdfPages,
-      accepted_extensions: [...ACCEPTED_EXTENSIONS],
-    },
-  }));
+  app.get(
+    '/config',
+    { config: { action: 'rag.config.read' }, schema: { tags, response: { 200: RagConfig, ...authErrors } } },
+    async (request) => ({
+      ...(await knowledgeStatus.config(scopeOf(request.principal))),
+      // What an upload may be, so clients (the web app) can check files before sending them.
+      uploads: {
+        max_upload_mb: services.config.documents.maxUploadMb,
+        max_pdf_pages: services.config.documents.maxPdfPages,
+        accepted_extensions: [...ACCEPTED_EXTENSIONS],
+      },
+    }),
+  );
 };

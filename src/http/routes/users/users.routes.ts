@@ -12,7 +12,6 @@ import {
 import type { Services } from '../../../services.js';
 
 const tags = ['users'];
-const adminOnly = { roles: ['admin'] as const };
 
 /** /api/v1/users: account administration (admins only). */
 export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
@@ -21,7 +20,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/',
     {
-      config: adminOnly,
+      config: { action: 'user.list' },
       schema: {
         tags,
         querystring: PageQuery,
@@ -37,7 +36,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/',
     {
-      config: adminOnly,
+      config: { action: 'user.create' },
       schema: { tags, body: CreateUserBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
     },
     async (request, reply) => reply.status(201).send(await users.create(request.body)),
@@ -45,14 +44,17 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.get(
     '/:id',
-    { config: adminOnly, schema: { tags, params: IdParams, response: { 200: User, ...authErrors } } },
+    {
+      config: { action: 'user.read' },
+      schema: { tags, params: IdParams, response: { 200: User, ...authErrors } },
+    },
     async (request) => users.get(request.params.id),
   );
 
   app.patch(
     '/:id',
     {
-      config: adminOnly,
+      config: { action: 'user.update' },
       schema: { tags, params: IdParams, body: UpdateUserBody, response: { 200: User, ...authErrors } },
     },
     async (request) => users.update(request.principal.user.id, request.params.id, request.body),
@@ -61,7 +63,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.post(
     '/:id/reset-password',
     {
-      config: adminOnly,
+      config: { action: 'user.reset-password' },
       schema: {
         tags,
         params: IdParams,
@@ -75,7 +77,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
   app.get(
     '/:id/chats',
     {
-      config: adminOnly,
+      config: { action: 'user.chats.read' },
       schema: {
         tags,
         params: IdParams,

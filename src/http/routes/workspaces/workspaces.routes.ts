@@ -25,6 +25,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.get(
     '/',
     {
+      config: { action: 'workspace.list' },
       schema: { tags, response: { 200: Type.Object({ workspaces: Type.Array(Workspace) }), ...authErrors } },
     },
     async (request) => ({
@@ -34,20 +35,27 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
 
   app.post(
     '/',
-    { schema: { tags, body: CreateWorkspaceBody, response: { 201: Workspace, ...authErrors, ...conflict } } },
+    {
+      config: { action: 'workspace.create' },
+      schema: { tags, body: CreateWorkspaceBody, response: { 201: Workspace, ...authErrors, ...conflict } },
+    },
     async (request, reply) =>
       reply.status(201).send(await workspaces.create(request.principal, request.body)),
   );
 
   app.get(
     '/:id',
-    { schema: { tags, params: IdParams, response: { 200: Workspace, ...authErrors } } },
+    {
+      config: { action: 'workspace.read' },
+      schema: { tags, params: IdParams, response: { 200: Workspace, ...authErrors } },
+    },
     async (request) => workspaces.get(request.principal, request.params.id),
   );
 
   app.patch(
     '/:id',
     {
+      config: { action: 'workspace.update' },
       schema: {
         tags,
         params: IdParams,
@@ -60,7 +68,10 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
 
   app.get(
     '/:id/members',
-    { schema: { tags, params: IdParams, response: { 200: Members, ...authErrors } } },
+    {
+      config: { action: 'workspace.members.read' },
+      schema: { tags, params: IdParams, response: { 200: Members, ...authErrors } },
+    },
     async (request) => ({
       members: await workspaces.members(request.principal, request.params.id),
     }),
@@ -69,6 +80,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
   app.put(
     '/:id/members/:userId',
     {
+      config: { action: 'workspace.members.manage' },
       schema: {
         tags,
         params: MemberParams,
@@ -88,7 +100,10 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
 
   app.delete(
     '/:id/members/:userId',
-    { schema: { tags, params: MemberParams, response: { 204: Type.Null(), ...authErrors, ...conflict } } },
+    {
+      config: { action: 'workspace.members.manage' },
+      schema: { tags, params: MemberParams, response: { 204: Type.Null(), ...authErrors, ...conflict } },
+    },
     async (request, reply) => {
       await workspaces.removeMember(request.principal, request.params.id, request.params.userId);
       return reply.status(204).send(null);

@@ -2,7 +2,7 @@ import { useId } from 'react';
 import type { User, Workspace } from '../../api/types';
 import { useT } from '../../i18n/i18n';
 import { DropZone } from './DropZone';
-import { canUpload, personalWorkspaceName, writableWorkspaces } from './permissions';
+import { canUpload, isOwnPersonalWorkspace, writableWorkspaces } from './permissions';
 import type { UploadTarget } from './upload';
 import { UploadQueue } from './UploadQueue';
 import type { useUploads } from './useUploads';
@@ -15,8 +15,7 @@ const ALIASES: readonly string[] = ['text', 'log', 'markdown', 'htm'];
 /** The upload destinations: the writable workspaces, plus the personal one ('') before it exists. */
 export function uploadTargets(workspaces: readonly Workspace[], user: User) {
   const writable = writableWorkspaces(workspaces, user);
-  const personal = personalWorkspaceName(user);
-  const offerPersonal = !workspaces.some((workspace) => workspace.name === personal);
+  const offerPersonal = !workspaces.some((workspace) => isOwnPersonalWorkspace(workspace, user));
   const values = [...(offerPersonal ? [''] : []), ...writable.map((workspace) => workspace.id)];
   return { writable, offerPersonal, values };
 }
@@ -31,7 +30,7 @@ export function resolveTarget(
   const { writable, values } = uploadTargets(workspaces, user);
   if (chosen !== null && values.includes(chosen)) return chosen;
   if (values.includes(filterWorkspaceId)) return filterWorkspaceId;
-  const personal = writable.find((workspace) => workspace.name === personalWorkspaceName(user));
+  const personal = writable.find((workspace) => isOwnPersonalWorkspace(workspace, user));
   return personal?.id ?? values[0] ?? '';
 }
 

@@ -16,9 +16,9 @@ export function writableWorkspaces(workspaces: readonly Workspace[], user: User)
   );
 }
 
-/** The name the server gives a user's personal workspace. */
-export function personalWorkspaceName(user: User): string {
-  return `${user.username} (personal)`;
+/** The user's own personal workspace, known by its owner's id (a name can be copied by anyone). */
+export function isOwnPersonalWorkspace(workspace: Workspace, user: User): boolean {
+  return workspace.personal_owner_id === user.id;
 }
 
 /** Only admins and managers may create workspaces. */
