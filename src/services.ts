@@ -29,6 +29,7 @@ import { createKnowledgeStatus } from './modules/retrieval/knowledge-status.js';
 import { createRetrievalService, MAX_TOP_K } from './modules/retrieval/retrieval.service.js';
 import { createSqliteRetrievalIndex } from './modules/retrieval/sqlite-retrieval-index.js';
 import { createMemoryRateLimiter, type RateLimiter } from './providers/rate-limit/rate-limiter.js';
+import { createSandbox } from './providers/sandbox/sandboxed-process.js';
 
 /** Outside parts the services are built on; tests pass their own. */
 export interface Dependencies {
@@ -173,6 +174,11 @@ function createKnowledge(
     files,
     embeddings,
     limits: extractionLimitsFrom(config),
+    // One sandbox per process: every parser of user files shares its EXTRACTION_CONCURRENCY permits.
+    sandbox: createSandbox({
+      concurrency: config.documents.extractionConcurrency,
+      onWarning: (message) => process.emitWarning(message),
+    }),
     chunking: { chunkSize: config.retrieval.chunkSize, overlap: config.retrieval.chunkOverlap },
     clock,
   });

@@ -20,8 +20,11 @@ interface Line {
   ended: boolean;
 }
 
-/** Extracts a PDF; rejects (FILE_REJECTED) one with more than `maxPdfPages` pages. */
-export async function extractPdf(path: string, limits: { maxPdfPages: number }): Promise<ExtractedDocument> {
+/** Extracts a PDF; rejects (FILE_REJECTED) one with more than `maxPdfPages` pages or `maxChars` of text. */
+export async function extractPdf(
+  path: string,
+  limits: { maxPdfPages: number; maxChars?: number },
+): Promise<ExtractedDocument> {
   let pdf: PdfDocument;
   try {
     pdf = await getDocumentProxy(new Uint8Array(await readFile(path)), {
@@ -40,7 +43,7 @@ export async function extractPdf(path: string, limits: { maxPdfPages: number }):
         `The PDF has ${pdf.numPages} pages; at most ${limits.maxPdfPages} are accepted`,
       );
     }
-    const builder = new DocumentBuilder();
+    const builder = new DocumentBuilder(limits.maxChars);
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
       try {

@@ -1,0 +1,26 @@
+/**
+ * Entry of the sandboxed extraction child process (started by extraction-runner.ts through the sandbox in
+ * providers/sandbox): extracts the file its input names and replies with the encoded document. Compiled, it
+ * runs as dist/…/extraction.child.js; from TypeScript sources through tsx's loader.
+ */
+import { serveSandboxTask } from '../../../providers/sandbox/sandbox-child.js';
+import { encodeDocument } from './document-wire.js';
+import { extractFile } from './extract-file.js';
+import type { DocumentKind } from './extracted-document.js';
+import type { ExtractionLimits } from './extraction-limits.js';
+import { textTooLarge } from './extraction-limits.js';
+
+/** What the runner sends to the child. */
+export interface ExtractionChildInput {
+  readonly path: string;
+  readonly kind: DocumentKind;
+  readonly limits: ExtractionLimits;
+}
+
+await serveSandboxTask(async (value) => {
+  const input = value as ExtractionChildInput;
+  const document = await extractFile(input.path, input.kind, input.limits);
+  // Extractors with a builder stop at the cap while they run; this catches the rest before the reply is sent.
+  if (document.text.length > input.limits.maxChars) throw textTooLarge(input.limits.maxChars);
+  return encodeDocument(document);
+});
