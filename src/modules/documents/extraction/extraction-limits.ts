@@ -46,3 +46,12 @@ export function textTooLarge(maxChars: number): AppError {
     `The extracted text is longer than the limit of ${maxChars.toLocaleString('en-US')} characters`,
   );
 }
+
+/** The error for an extraction that needed more memory than its limits allow. */
+export function memoryLimitError(memoryMb: number, cause?: unknown): AppError {
+  return new AppError(
+    'EXTRACTION_MEMORY',
+    `extraction needed more than its memory limit (${memoryMb} MiB heap); the file is too complex to process`,
+    { cause },
+  );
+}

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   makeDocx,
+  makeHugeTextDocx,
   makePdf,
   makePdfDecompressionBomb,
   makePdfObjectLoop,
@@ -120,6 +121,19 @@ describe('extractDocument (sandboxed child process)', () => {
     expect(peak).toBeLessThan(64 * MIB);
     const pdf = file('after-bomb.pdf', await makePdf([['Still alive']]));
     expect((await extractDocument(pdf, 'pdf', LIMITS)).text).toBe('Still alive');
+  });
+
+  it('reports a DOCX the parser ran out of memory on as EXTRACTION_MEMORY, however the parser wrapped it', async () => {
+    // The zip guard's limits raised so the parser itself meets 300 MiB of paragraphs.
+    const docx = file('huge.docx', await makeHugeTextDocx({ inflatedMb: 300 }));
+    const limits = {
+      ...LIMITS,
+      maxUncompressedBytes: 1024 * MIB,
+      maxCompressionRatio: 100_000,
+      timeoutMs: 60_000,
+    };
+    const { outcome } = await timed(extractDocument(docx, 'docx', limits));
+    expect(outcome).toEqual(failure('EXTRACTION_MEMORY', /memory limit \(128 MiB heap\)/));
   });
 
   it('rejects text over MAX_EXTRACTED_CHARS with a reason naming the limit', async () => {

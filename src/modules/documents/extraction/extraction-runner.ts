@@ -17,7 +17,7 @@ import { AppError, type ErrorCode } from '../../../shared/errors.js';
 import { decodeDocument } from './document-wire.js';
 import type { ExtractionChildInput } from './extraction.child.js';
 import type { DocumentKind, ExtractedDocument } from './extracted-document.js';
-import { textTooLarge, type ExtractionLimits } from './extraction-limits.js';
+import { memoryLimitError, textTooLarge, type ExtractionLimits } from './extraction-limits.js';
 
 export { extractionLimitsFrom, type ExtractionLimits } from './extraction-limits.js';
 
@@ -84,11 +84,7 @@ export function sandboxLimitsFor(limits: ExtractionLimits): SandboxLimits {
 function failureError(failure: SandboxFailure, limits: ExtractionLimits): AppError {
   switch (failure.kind) {
     case 'memory':
-      return new AppError(
-        'EXTRACTION_MEMORY',
-        `extraction needed more than its memory limit (${limits.memoryMb} MiB heap); the file is too complex to process`,
-        { cause: failure },
-      );
+      return memoryLimitError(limits.memoryMb, failure);
     case 'timeout':
       return new AppError('EXTRACTION_TIMEOUT', `extraction took longer than ${limits.timeoutMs / 1000} s`, {
         cause: failure,
