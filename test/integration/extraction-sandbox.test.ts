@@ -48,16 +48,18 @@ function rssOf(pid: number): number {
 
 /** Command lines of the live child processes of `pid` that are sandboxed parsers (tsx runs esbuild too). */
 function parserChildrenOf(pid: number): string[] {
+  // Threads and processes come and go while this reads: a vanished one simply has no children.
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'latin1');
+    } catch {
+      return '';
+    }
+  };
   return readdirSync(`/proc/${pid}/task`)
-    .flatMap((task) => readFileSync(`/proc/${pid}/task/${task}/children`, 'latin1').trim().split(/\s+/))
+    .flatMap((task) => read(`/proc/${pid}/task/${task}/children`).trim().split(/\s+/))
     .filter(Boolean)
-    .map((child) => {
-      try {
-        return readFileSync(`/proc/${child}/cmdline`, 'latin1').replaceAll('\0', ' ');
-      } catch {
-        return '';
-      }
-    })
+    .map((child) => read(`/proc/${child}/cmdline`).replaceAll('\0', ' '))
     .filter((command) => command.includes('extraction.child'));
 }
 
@@ -181,6 +183,9 @@ describe('extraction sandbox (issue #9)', () => {
     polling = false;
     await poller;
 
+    console.info(
+      `health answers ${health.length} (not 200: ${health.filter((h) => h !== 200).length}), server RSS before ${Math.round(rssBefore / MIB)} MiB, 10 s after the last FAILED ${Math.round(rssAfter / MIB)} MiB`,
+    );
     expect(exited).toBe(false);
     expect(outcomes).toEqual(
       outcomes.map(({ name }) => ({
@@ -196,8 +201,5 @@ describe('extraction sandbox (issue #9)', () => {
     expect(parsersSeen).toBe(1);
     expect(parserChildrenOf(pid)).toEqual([]);
     expect(rssAfter - rssBefore).toBeLessThan(100 * MIB);
-    console.info(
-      `server RSS before ${Math.round(rssBefore / MIB)} MiB, 10 s after the last FAILED ${Math.round(rssAfter / MIB)} MiB`,
-    );
   }, 600_000);
 });

@@ -11,10 +11,9 @@
  * (see sandbox-child.ts). The child leads its own process group, which is killed whenever a run ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { findOnPath, killGroup, memoryOf } from './process-tools.js';
 import { createSemaphore, type Semaphore } from './semaphore.js';
 
 /** Resource limits of one sandboxed run. */
@@ -122,14 +121,16 @@ function runChild(task: SandboxTask, prlimit: string | undefined): Promise<Sandb
   task.signal?.throwIfAborted();
   const { limits } = task;
   const child = spawnChild(task, prlimit);
-  const pid = child.pid!;
+  const pid = child.pid;
+  if (pid === undefined) {
+    // Not started (no such executable, no processes left): spawn reports why through 'error'.
+    return new Promise((_resolve, reject) =>
+      child.once('error', (error) =>
+        reject(new SandboxFailure('crashed', `could not start: ${error.message}`)),
+      ),
+    );
+  }
   live.add(pid);
-  const stdout: Buffer[] = [];
-  let stdoutBytes = 0;
-  let stderrTail = '';
-  /** Highest share of its data or RSS limit the child was seen using: tells a memory death from a crash. */
-  let peakDataShare = 0;
-
   return new Promise<SandboxReply>((resolve, reject) => {
     let stopped: Error | undefined;
     const stop = (error: Error) => {
@@ -138,52 +139,69 @@ function runChild(task: SandboxTask, prlimit: string | undefined): Promise<Sandb
       // 'close' settles the run; never wait on a stuck child forever.
       setTimeout(() => finish(), KILL_WAIT_MS).unref();
     };
-    const finish = (code?: number | null, signal?: NodeJS.Signals | null) => {
-      if (!live.delete(pid)) return;
-      clearTimeout(timer);
-      clearInterval(watchdog);
-      task.signal?.removeEventListener('abort', onAbort);
-      killGroup(pid); // anything the child left behind in its group
-      if (stopped) return reject(stopped);
-      const reply = parseReply(Buffer.concat(stdout));
-      if (reply) return resolve(reply);
-      reject(deathCause(code, signal, stderrTail, peakDataShare));
-    };
-    const onAbort = () => stop(task.signal!.reason as Error);
-
+    const output = collectOutput(child, limits.maxReplyBytes, () =>
+      stop(new SandboxFailure('reply-too-large', `reply over ${limits.maxReplyBytes} bytes`)),
+    );
+    const memory = watchMemory(pid, limits, () =>
+      stop(new SandboxFailure('memory', `resident memory over ${limits.rssMb} MiB`)),
+    );
     const timer = setTimeout(
       () => stop(new SandboxFailure('timeout', `took longer than ${limits.timeoutMs / 1000} s`)),
       limits.timeoutMs,
     );
-    const watchdog = setInterval(() => {
-      const usage = memoryOf(pid);
-      if (!usage) return;
-      peakDataShare = Math.max(
-        peakDataShare,
-        usage.data / (limits.dataMb * MIB),
-        usage.rss / (limits.rssMb * MIB),
-      );
-      if (usage.rss > limits.rssMb * MIB) {
-        stop(new SandboxFailure('memory', `resident memory over ${limits.rssMb} MiB`));
-      }
-    }, RSS_POLL_MS);
+    const onAbort = () => stop(task.signal!.reason as Error);
     task.signal?.addEventListener('abort', onAbort, { once: true });
-
-    child.stdout!.on('data', (chunk: Buffer) => {
-      stdoutBytes += chunk.length;
-      if (stdoutBytes > limits.maxReplyBytes) {
-        stdout.length = 0;
-        stop(new SandboxFailure('reply-too-large', `reply over ${limits.maxReplyBytes} bytes`));
-      } else if (!stopped) stdout.push(chunk);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
-    });
-    child.stdin!.on('error', () => undefined); // EPIPE when the child died before reading its input
+    const finish = (code?: number | null, signal?: NodeJS.Signals | null) => {
+      if (!live.delete(pid)) return;
+      clearTimeout(timer);
+      memory.stop();
+      task.signal?.removeEventListener('abort', onAbort);
+      killGroup(pid); // anything the child left behind in its group
+      if (stopped) return reject(stopped);
+      const reply = parseReply(output.reply());
+      if (reply) return resolve(reply);
+      reject(deathCause(code, signal, output.stderrTail(), memory.peakShare()));
+    };
     child.on('error', (error) => stop(new SandboxFailure('crashed', `could not start: ${error.message}`)));
     child.on('close', finish);
     child.stdin!.write(`${JSON.stringify(task.input)}\n`);
   });
+}
+
+/** Keeps the child's stdout up to `maxBytes` (calling `onOverflow` past it) and the tail of its stderr. */
+function collectOutput(child: ChildProcess, maxBytes: number, onOverflow: () => void) {
+  let chunks: Buffer[] = [];
+  let bytes = 0;
+  let overflowed = false;
+  let stderrTail = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    if (overflowed) return;
+    bytes += chunk.length;
+    if (bytes <= maxBytes) return void chunks.push(chunk);
+    overflowed = true;
+    chunks = []; // drop what was held: never more than maxBytes, and nothing once over
+    onOverflow();
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderrTail = (stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_BYTES);
+  });
+  child.stdin!.on('error', () => undefined); // EPIPE when the child died before reading its input
+  return { reply: () => Buffer.concat(chunks), stderrTail: () => stderrTail };
+}
+
+/**
+ * Polls the child's memory: kills it (through `onOver`) past its RSS limit, and remembers the highest share
+ * of its data or RSS limit it was seen using, which tells a death by memory from a crash.
+ */
+function watchMemory(pid: number, limits: SandboxLimits, onOver: () => void) {
+  let peak = 0;
+  const timer = setInterval(() => {
+    const usage = memoryOf(pid);
+    if (!usage) return;
+    peak = Math.max(peak, usage.data / (limits.dataMb * MIB), usage.rss / (limits.rssMb * MIB));
+    if (usage.rss > limits.rssMb * MIB) onOver();
+  }, RSS_POLL_MS);
+  return { stop: () => clearInterval(timer), peakShare: () => peak };
 }
 
 function spawnChild(task: SandboxTask, prlimit: string | undefined): ChildProcess {
@@ -263,40 +281,6 @@ function deathCause(
   const how = signal ? `signal ${signal}` : `exit code ${code}`;
   const last = stderr.trim().split('\n').at(-1)?.slice(0, 300);
   return new SandboxFailure('crashed', `exited without a reply (${how})${last ? `: ${last}` : ''}`);
-}
-
-function killGroup(pid: number): void {
-  try {
-    process.kill(-pid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
-}
-
-/** The child's resident memory and data segment from /proc (Linux); undefined elsewhere or once it is gone. */
-function memoryOf(pid: number): { rss: number; data: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'latin1');
-    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status)?.[1];
-    const data = /^VmData:\s+(\d+) kB/m.exec(status)?.[1];
-    return rss === undefined ? undefined : { rss: Number(rss) * 1024, data: Number(data ?? 0) * 1024 };
-  } catch {
-    return undefined;
-  }
-}
-
-function findOnPath(name: string): string | undefined {
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter).concat('/usr/bin', '/bin')) {
-    if (!dir) continue;
-    const candidate = path.join(dir, name);
-    try {
-      accessSync(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
 }
 
 // A server exiting (even through process.exit) takes its sandboxed children with it.

@@ -1,7 +1,7 @@
 /**
  * PDF → paragraph blocks per page via pdf.js (unpdf's serverless build). Lines are rebuilt from text items
  * (hasEOL and baseline changes), paragraphs from vertical gaps. Pages are processed one at a time and cleaned
- * up, so memory stays bounded by the largest page, not the document. Run it inside the extraction worker.
+ * up, so memory stays bounded by the largest page, not the document. Run it inside the sandboxed extraction child.
  */
 import { readFile } from 'node:fs/promises';
 import { getDocumentProxy } from 'unpdf';
