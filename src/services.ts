@@ -40,6 +40,7 @@ import {
 } from './providers/rate-limit/concurrency-limiter.js';
 import { createAdmissionService } from './modules/inference/admission.service.js';
 import { createInferenceGateway } from './modules/inference/inference.gateway.js';
+import { createSandbox } from './providers/sandbox/sandboxed-process.js';
 
 /** Outside parts the services are built on; tests pass their own. */
 export interface Dependencies {
@@ -211,6 +212,11 @@ function createKnowledge(
     files,
     embeddings,
     limits: extractionLimitsFrom(config),
+    // One sandbox per process: every parser of user files shares its EXTRACTION_CONCURRENCY permits.
+    sandbox: createSandbox({
+      concurrency: config.documents.extractionConcurrency,
+      onWarning: (message) => process.emitWarning(message),
+    }),
     chunking: { chunkSize: config.retrieval.chunkSize, overlap: config.retrieval.chunkOverlap },
     clock,
   });

@@ -338,7 +338,20 @@ export const variables = {
       'EXTRACTION_MEMORY_MB',
       512,
       integer(32, 65_536),
-      'Heap cap of the extraction worker; a file that needs more is marked FAILED.',
+      'Heap cap of the extraction child process; its kernel data limit is 2× this + 128 MiB, its RSS ' +
+        'watchdog 64 MiB more. A file that needs more is marked FAILED.',
+    ),
+    maxExtractedChars: spec(
+      'MAX_EXTRACTED_CHARS',
+      20_000_000,
+      integer(1000, 1_000_000_000),
+      'Most characters of text one file may yield; a file with more is marked FAILED.',
+    ),
+    extractionConcurrency: spec(
+      'EXTRACTION_CONCURRENCY',
+      1,
+      integer(1, 64),
+      'Sandboxed parser processes (text extraction) running at once per server process.',
     ),
     jobLeaseSeconds: spec(
       'JOB_LEASE_SECONDS',

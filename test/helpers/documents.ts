@@ -1,6 +1,7 @@
 /**
  * Real document fixtures for extraction and upload tests: small valid PDF/DOCX/XLSX files built in memory,
- * plus hostile ones (zip bomb, PDF decompression bomb, PDF object loop). Everything returns a Buffer.
+ * plus hostile ones (zip bombs, PDF decompression bombs, PDF object loop, huge-text DOCX/XLSX). Everything
+ * returns a Buffer; the large ones are generated from repeated compressed units, never held inflated.
  */
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
@@ -117,6 +118,69 @@ export function makePdfDecompressionBomb(options: { inflatedMb?: number } = {}):
   ]);
 }
 
+/**
+ * The one-page PDF of issue #9: a single content stream inflating to `inflatedMb` MiB, one `Tj` of one string
+ * of "A"s — `zlib.compress(b'BT /F1 12 Tf 72 720 Td (' + b'A' * (400 << 20) + b') Tj ET', 9)` — about 400 KiB on
+ * disk at the default 400 MiB.
+ */
+export function makePdfTextBomb(options: { inflatedMb?: number } = {}): Buffer {
+  const stream = zlibOfRepeated(
+    Buffer.from('BT /F1 12 Tf 72 720 Td (', 'latin1'),
+    Buffer.alloc(MIB, 'A'),
+    options.inflatedMb ?? 400,
+    Buffer.from(') Tj ET', 'latin1'),
+  );
+  return assemblePdf([
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >> /Contents 4 0 R >>',
+    [`<< /Length ${stream.length} /Filter /FlateDecode >>\nstream\n`, stream, '\nendstream'],
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>',
+  ]);
+}
+
+/**
+ * An XLSX whose xl/sharedStrings.xml inflates to `inflatedMb` MiB of distinct-looking 1 KiB strings (a sheet
+ * uses the first few). Passes the zip guard only when its limits are raised: for tests of what stops it next.
+ */
+export async function makeSharedStringsBombXlsx(options: { inflatedMb?: number } = {}): Promise<Buffer> {
+  const sheetMain = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+  const type = 'application/vnd.openxmlformats-officedocument.spreadsheetml';
+  const zip = new yazl.ZipFile();
+  const parts: Record<string, string> = {
+    '[Content_Types].xml': `${XML_DECL}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="${type}.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="${type}.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="${type}.sharedStrings+xml"/></Types>`,
+    '_rels/.rels': `${XML_DECL}<Relationships xmlns="${REL_NS}"><Relationship Id="rId1" Type="${OFFICE_REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    'xl/workbook.xml': `${XML_DECL}<workbook xmlns="${sheetMain}" xmlns:r="${OFFICE_REL}"><sheets><sheet name="Data" sheetId="1" r:id="rId1"/></sheets></workbook>`,
+    'xl/_rels/workbook.xml.rels': `${XML_DECL}<Relationships xmlns="${REL_NS}"><Relationship Id="rId1" Type="${OFFICE_REL}/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="${OFFICE_REL}/sharedStrings" Target="sharedStrings.xml"/></Relationships>`,
+    'xl/worksheets/sheet1.xml': `${XML_DECL}<worksheet xmlns="${sheetMain}"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row></sheetData></worksheet>`,
+  };
+  for (const [name, content] of Object.entries(parts)) zip.addBuffer(Buffer.from(content), name);
+  const unit = `<si><t>${'shared string '.repeat(73)}</t></si>`;
+  zip.addReadStream(
+    Readable.from(
+      repeatedBlocks(`${XML_DECL}<sst xmlns="${sheetMain}">`, unit, options.inflatedMb ?? 400, '</sst>'),
+    ),
+    'xl/sharedStrings.xml',
+  );
+  zip.end();
+  return collect(zip.outputStream);
+}
+
+/** A DOCX whose word/document.xml inflates to `inflatedMb` MiB of real paragraphs (about 1 KiB of text each). */
+export async function makeHugeTextDocx(options: { inflatedMb?: number } = {}): Promise<Buffer> {
+  const zip = new yazl.ZipFile();
+  for (const [name, content] of Object.entries(docxPackageParts())) zip.addBuffer(Buffer.from(content), name);
+  const [head, tail] = documentXml('\u0000').split('\u0000');
+  zip.addReadStream(
+    Readable.from(
+      repeatedBlocks(head!, paragraphXml('paragraph text '.repeat(68)), options.inflatedMb ?? 400, tail!),
+    ),
+    'word/document.xml',
+  );
+  zip.end();
+  return collect(zip.outputStream);
+}
+
 /** A PDF whose page tree loops: the root /Pages node's only kid is a /Pages node whose kid is the root. */
 export function makePdfObjectLoop(): Buffer {
   return assemblePdf([
@@ -219,6 +283,37 @@ function* spaces(head: string, mebibytes: number, tail: string): Generator<Buffe
   const block = Buffer.alloc(MIB, 0x20);
   for (let index = 0; index < mebibytes; index++) yield block;
   yield Buffer.from(tail);
+}
+
+/** `head`, then `mebibytes` blocks of about 1 MiB of whole `unit`s, then `tail`: streamed, never held whole. */
+function* repeatedBlocks(head: string, unit: string, mebibytes: number, tail: string): Generator<Buffer> {
+  yield Buffer.from(head);
+  const block = Buffer.from(unit.repeat(Math.max(1, Math.floor(MIB / unit.length))));
+  for (let index = 0; index < mebibytes; index++) yield block;
+  yield Buffer.from(tail);
+}
+
+/**
+ * A zlib stream (header, deflate, adler32) of `prefix` + `count` × `chunk` + `suffix`, built by deflating each
+ * part once (full flush keeps blocks independent) and repeating the chunk's bytes: instant, and small in memory.
+ */
+function zlibOfRepeated(prefix: Buffer, chunk: Buffer, count: number, suffix: Buffer): Buffer {
+  const flush = { finishFlush: zlibConstants.Z_FULL_FLUSH };
+  const compressedChunk = deflateRawSync(chunk, { level: 9, ...flush });
+  let checksum = adler32(prefix);
+  const chunkChecksum = adler32(chunk);
+  for (let index = 0; index < count; index++)
+    checksum = adler32Combine(checksum, chunkChecksum, chunk.length);
+  checksum = adler32Combine(checksum, adler32(suffix), suffix.length);
+  const trailer = Buffer.alloc(4);
+  trailer.writeUInt32BE(checksum >>> 0);
+  return Buffer.concat([
+    Buffer.from([0x78, 0xda]),
+    deflateRawSync(prefix, flush),
+    ...Array.from({ length: count }, () => compressedChunk),
+    deflateRawSync(suffix, { level: 9 }), // ends with the final block
+    trailer,
+  ]);
 }
 
 async function collect(stream: NodeJS.ReadableStream): Promise<Buffer> {

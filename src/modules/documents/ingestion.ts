@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import path from 'node:path';
 import type { Database } from '../../db/tables.js';
 import type { EmbeddingModel } from '../../providers/embeddings/embedding-model.js';
+import type { Sandbox } from '../../providers/sandbox/sandboxed-process.js';
 import { AppError } from '../../shared/errors.js';
 import type { JobContext, JobHandler } from '../jobs/job-worker.js';
 import type { RetrievalIndex } from '../retrieval/sqlite-retrieval-index.js';
@@ -34,6 +35,8 @@ export function createIngestionHandlers(dependencies: {
   files: FileStore;
   embeddings: EmbeddingSource;
   limits: ExtractionLimits;
+  /** Where extraction runs (its semaphore is EXTRACTION_CONCURRENCY); a process-wide default otherwise. */
+  sandbox?: Sandbox;
   chunking: { chunkSize: number; overlap: number };
   clock: () => Date;
   onWarning?: (message: string) => void;
@@ -66,6 +69,7 @@ export function createIngestionHandlers(dependencies: {
         document.kind as DocumentKind,
         limits,
         context.signal,
+        dependencies.sandbox,
       );
       // Sized with the embedding model's own tokenizer when there is one (its context is the limit).
       const model = embeddings.model;

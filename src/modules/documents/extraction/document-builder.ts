@@ -3,6 +3,7 @@
  * so `text.slice(block.start, block.end)` is always the block's text.
  */
 import type { ExtractedDocument, TextBlock } from './extracted-document.js';
+import { textTooLarge } from './extraction-limits.js';
 
 /** Optional structure attached to a block. */
 export type BlockExtras = Pick<TextBlock, 'page' | 'level' | 'sheet' | 'header'>;
@@ -29,6 +30,9 @@ export class DocumentBuilder {
   private readonly blocks: TextBlock[] = [];
   private length = 0;
 
+  /** `maxChars`: adding text beyond it throws FILE_REJECTED, so a parser stops early instead of running out of memory. */
+  constructor(private readonly maxChars = Number.POSITIVE_INFINITY) {}
+
   /** Adds one block after cleaning its text; returns the cleaned text, or undefined when it was empty. */
   add(type: TextBlock['type'], rawText: string, extras: BlockExtras = {}): string | undefined {
     const text = cleanText(rawText);
@@ -38,6 +42,7 @@ export class DocumentBuilder {
       this.length += SEPARATOR.length;
     }
     const start = this.length;
+    if (start + text.length > this.maxChars) throw textTooLarge(this.maxChars);
     this.parts.push(text);
     this.length += text.length;
     this.blocks.push(withoutUndefined({ type, start, end: this.length, ...extras }));

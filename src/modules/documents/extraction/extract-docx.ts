@@ -7,7 +7,10 @@ import { walkHtml } from './extract-html.js';
 import { inspectZipArchive, type ZipLimits } from './zip-guard.js';
 
 /** Extracts a DOCX: headings (h1–h6 with level), paragraphs and list items, table rows; title = first heading. */
-export async function extractDocx(path: string, limits: ZipLimits): Promise<ExtractedDocument> {
+export async function extractDocx(
+  path: string,
+  limits: ZipLimits & { maxChars?: number },
+): Promise<ExtractedDocument> {
   await inspectZipArchive(path, limits, 'word/document.xml');
   let html: string;
   try {
@@ -24,7 +27,7 @@ export async function extractDocx(path: string, limits: ZipLimits): Promise<Extr
     const message = error instanceof Error ? error.message : String(error);
     throw new AppError('EXTRACTION_FAILED', `The DOCX could not be read: ${message}`);
   }
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(limits.maxChars);
   const { firstHeading } = walkHtml(html, builder);
   return builder.build({ title: firstHeading });
 }

@@ -1,6 +1,6 @@
 /**
  * Extracts one file in the current thread, loading only the parser its kind needs. Production code calls
- * extractDocument (extraction-runner.ts), which runs this inside a memory- and time-limited worker.
+ * extractDocument (extraction-runner.ts), which runs this inside the sandboxed child process.
  */
 import type { ExtractedDocument, DocumentKind } from './extracted-document.js';
 import type { ExtractionLimits } from './extraction-limits.js';

@@ -1,7 +1,7 @@
 /**
  * PDF → paragraph blocks per page via pdf.js (unpdf's serverless build). Lines are rebuilt from text items
  * (hasEOL and baseline changes), paragraphs from vertical gaps. Pages are processed one at a time and cleaned
- * up, so memory stays bounded by the largest page, not the document. Run it inside the extraction worker.
+ * up, so memory stays bounded by the largest page, not the document. Run it inside the sandboxed extraction child.
  */
 import { readFile } from 'node:fs/promises';
 import { getDocumentProxy } from 'unpdf';
@@ -20,8 +20,11 @@ interface Line {
   ended: boolean;
 }
 
-/** Extracts a PDF; rejects (FILE_REJECTED) one with more than `maxPdfPages` pages. */
-export async function extractPdf(path: string, limits: { maxPdfPages: number }): Promise<ExtractedDocument> {
+/** Extracts a PDF; rejects (FILE_REJECTED) one with more than `maxPdfPages` pages or `maxChars` of text. */
+export async function extractPdf(
+  path: string,
+  limits: { maxPdfPages: number; maxChars?: number },
+): Promise<ExtractedDocument> {
   let pdf: PdfDocument;
   try {
     pdf = await getDocumentProxy(new Uint8Array(await readFile(path)), {
@@ -40,7 +43,7 @@ export async function extractPdf(path: string, limits: { maxPdfPages: number }):
         `The PDF has ${pdf.numPages} pages; at most ${limits.maxPdfPages} are accepted`,
       );
     }
-    const builder = new DocumentBuilder();
+    const builder = new DocumentBuilder(limits.maxChars);
     for (let pageNumber = 1; pageNumber <= pdf.numPages; pageNumber++) {
       const page = await pdf.getPage(pageNumber);
       try {

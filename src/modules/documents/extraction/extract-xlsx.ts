@@ -6,7 +6,10 @@ import type { ExtractedDocument } from './extracted-document.js';
 import { inspectZipArchive, type ZipLimits } from './zip-guard.js';
 
 /** Extracts an XLSX (after the zip guard): cells as displayed, joined " | ", header = sheet's first row. */
-export async function extractXlsx(path: string, limits: ZipLimits): Promise<ExtractedDocument> {
+export async function extractXlsx(
+  path: string,
+  limits: ZipLimits & { maxChars?: number },
+): Promise<ExtractedDocument> {
   await inspectZipArchive(path, limits, 'xl/workbook.xml');
   const workbook = new ExcelJS.Workbook();
   try {
@@ -15,7 +18,7 @@ export async function extractXlsx(path: string, limits: ZipLimits): Promise<Extr
     const message = error instanceof Error ? error.message : String(error);
     throw new AppError('EXTRACTION_FAILED', `The XLSX could not be read: ${message}`);
   }
-  const builder = new DocumentBuilder();
+  const builder = new DocumentBuilder(limits.maxChars);
   for (const worksheet of workbook.worksheets) {
     const sheet = cleanText(worksheet.name);
     const rows: string[] = [];

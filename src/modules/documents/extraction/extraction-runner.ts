@@ -1,150 +1,103 @@
 /**
- * Runs one extraction in a worker thread with a heap cap (resourceLimits), a wall-clock timeout and a watch
- * on the process's private resident memory (which also sees ArrayBuffers, invisible to the heap cap), so a
- * hostile file can cost a failed job but never the server.
+ * Runs one extraction in a sandboxed child process (providers/sandbox): heap cap, kernel data-segment and
+ * CPU limits, RSS watchdog, time limit and a capped reply, so a hostile file can cost a failed job but never
+ * the server. Each way a run can fail becomes an AppError whose message is the document's FAILED reason.
  *
- * Worker entry: next to this module. Compiled (dist/…/extraction-runner.js) the worker is
- * dist/…/extraction.worker.js, started directly. From TypeScript sources (vitest, tsx) this module's URL ends
- * in .ts; Node 20 workers do not inherit tsx's loader and ignore `--import tsx` in execArgv, so a tiny eval'd
- * bootstrap registers tsx (tsx/esm/api) inside the worker, then imports extraction.worker.ts.
+ * Child entry: next to this module — dist/…/extraction.child.js when compiled, extraction.child.ts (through
+ * tsx's loader) when this module itself runs from TypeScript sources (vitest, tsx).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { resolve as resolvePath } from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
-import { AppError } from '../../../shared/errors.js';
+import {
+  createSandbox,
+  SandboxFailure,
+  type Sandbox,
+  type SandboxLimits,
+} from '../../../providers/sandbox/sandboxed-process.js';
+import { AppError, type ErrorCode } from '../../../shared/errors.js';
+import { decodeDocument } from './document-wire.js';
+import type { ExtractionChildInput } from './extraction.child.js';
 import type { DocumentKind, ExtractedDocument } from './extracted-document.js';
-import type { ExtractionLimits } from './extraction-limits.js';
-import type { ExtractionWorkerInput, ExtractionWorkerMessage } from './extraction.worker.js';
+import { memoryLimitError, textTooLarge, type ExtractionLimits } from './extraction-limits.js';
 
 export { extractionLimitsFrom, type ExtractionLimits } from './extraction-limits.js';
 
 const FROM_SOURCE = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(`./extraction.worker.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
-const YOUNG_GENERATION_MB = 16;
-const RSS_POLL_MS = 100;
-const TERMINATE_WAIT_MS = 1000;
-/** A fresh worker (isolate, loader, parser modules) adds about 50 MiB of resident memory by itself. */
-const WORKER_OVERHEAD_MB = 64;
+const CHILD_URL = new URL(`./extraction.child.${FROM_SOURCE ? 'ts' : 'js'}`, import.meta.url);
 const MIB = 1024 * 1024;
+/** Data-segment room beyond the heap: Node's own start-up, parser buffers and pdf.js's WebAssembly. */
+const DATA_OVERHEAD_MB = 128;
+/** VmRSS also counts the mapped node binary and libraries (about 50 MiB), which RLIMIT_DATA does not. */
+const RSS_OVERHEAD_MB = 64;
+/** Error codes a child may send back as they are; anything else becomes EXTRACTION_FAILED. */
+const CHILD_CODES: ReadonlySet<string> = new Set<ErrorCode>([
+  'FILE_REJECTED',
+  'EXTRACTION_FAILED',
+  'EXTRACTION_TIMEOUT',
+  'EXTRACTION_MEMORY',
+]);
+
+let defaultSandbox: Sandbox | undefined;
 
 /**
- * Extracts the file at `path` (already checked by detectDocumentKind) in a fresh worker. Rejects with
- * AppError EXTRACTION_TIMEOUT, EXTRACTION_MEMORY, the worker's own AppError (same code and message, e.g.
- * FILE_REJECTED), EXTRACTION_FAILED for anything else, or `signal.reason` when aborted.
+ * Extracts the file at `path` (already checked by detectDocumentKind) in a fresh sandboxed child. Rejects
+ * with AppError EXTRACTION_MEMORY, EXTRACTION_TIMEOUT, FILE_REJECTED (the child's own, or text over
+ * MAX_EXTRACTED_CHARS), EXTRACTION_FAILED for anything else, or `signal.reason` when aborted. Runs wait for
+ * a permit of `sandbox` (EXTRACTION_CONCURRENCY); without one, a process-wide sandbox of one permit.
  */
 export async function extractDocument(
   path: string,
   kind: DocumentKind,
   limits: ExtractionLimits,
   signal?: AbortSignal,
+  sandbox: Sandbox = (defaultSandbox ??= createSandbox({ concurrency: 1 })),
 ): Promise<ExtractedDocument> {
   signal?.throwIfAborted();
-  const input: ExtractionWorkerInput = { path: resolvePath(path), kind, limits: { ...limits } };
-  const worker = startWorker(input, limits.memoryMb);
-  const maxRssGrowth = (limits.maxRssGrowthMb ?? defaultRssGrowthMb(limits.memoryMb)) * MIB;
-  const rssAtStart = privateResidentBytes();
-
-  return new Promise<ExtractedDocument>((resolve, reject) => {
-    let settled = false;
-    const finish = (error: unknown, document?: ExtractedDocument) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      clearInterval(watch);
-      signal?.removeEventListener('abort', onAbort);
-      // Settle once the worker is gone (so its memory is released before the next job starts), but never
-      // wait on it for more than a second.
-      const gone = worker.terminate().catch(() => undefined);
-      void Promise.race([gone, delay(TERMINATE_WAIT_MS, undefined, { ref: false })]).then(() =>
-        document ? resolve(document) : reject(error as Error),
-      );
-    };
-    const onAbort = () => finish(signal?.reason ?? new Error('extraction aborted'));
-
-    const timer = setTimeout(
-      () =>
-        finish(
-          new AppError('EXTRACTION_TIMEOUT', `extraction took longer than ${seconds(limits.timeoutMs)} s`),
-        ),
-      limits.timeoutMs,
-    );
-    const watch = setInterval(() => {
-      if (privateResidentBytes() - rssAtStart > maxRssGrowth) {
-        // Process-wide, so other work growing at the same time can trip it: worth a retry.
-        finish(memoryError(`more than ${Math.round(maxRssGrowth / MIB)} MiB of memory`, true));
-      }
-    }, RSS_POLL_MS);
-    signal?.addEventListener('abort', onAbort, { once: true });
-
-    worker.on('message', (message: ExtractionWorkerMessage) => {
-      if (message.ok) finish(undefined, message.document);
-      else if (message.code) finish(new AppError(message.code, message.message));
-      else finish(new AppError('EXTRACTION_FAILED', `extraction failed: ${message.message}`));
-    });
-    worker.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-        finish(memoryError(`more than its ${limits.memoryMb} MiB heap`));
-      } else {
-        finish(new AppError('EXTRACTION_FAILED', `extraction failed: ${error.message}`, { cause: error }));
-      }
-    });
-    worker.on('exit', (code) => {
-      finish(new AppError('EXTRACTION_FAILED', `extraction worker exited unexpectedly (code ${code})`));
-    });
-  });
-}
-
-/** Where the worker entry is and whether it is started from TypeScript sources (for docs and tests). */
-export const extractionWorkerEntry = { url: WORKER_URL.href, fromSource: FROM_SOURCE } as const;
-
-function startWorker(input: ExtractionWorkerInput, memoryMb: number): Worker {
-  const options = {
-    workerData: input,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
-  };
-  if (!FROM_SOURCE) return new Worker(WORKER_URL, options);
-  const bootstrap = [
-    `import(${JSON.stringify(tsxApiUrl())})`,
-    `.then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL.href)}); })`,
-  ].join('');
-  return new Worker(bootstrap, { ...options, eval: true });
-}
-
-/** tsx's ESM API entry. require.resolve picks the package's "require" (.cjs) file; the ESM twin sits beside it. */
-function tsxApiUrl(): string {
-  const resolved = createRequire(import.meta.url).resolve('tsx/esm/api');
-  return pathToFileURL(resolved.replace(/\.cjs$/, '.mjs')).href;
-}
-
-/** Default process-growth budget: heap cap twice over (heap + buffers outside it) plus the worker's own start-up. */
-export function defaultRssGrowthMb(memoryMb: number): number {
-  return memoryMb * 2 + WORKER_OVERHEAD_MB;
-}
-
-function memoryError(what: string, retryable = false): AppError {
-  const message = `extraction needed ${what}; the file is too complex to process`;
-  return new AppError('EXTRACTION_MEMORY', message, { retryable });
-}
-
-/**
- * Resident memory that is not file-backed (Linux RssAnon), else the whole RSS: memory-mapped model weights
- * being paged in by a concurrent chat must not count as extraction memory.
- */
-function privateResidentBytes(): number {
-  if (process.platform === 'linux') {
-    try {
-      const kib = /^RssAnon:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'latin1'))?.[1];
-      if (kib !== undefined) return Number(kib) * 1024;
-    } catch {
-      // fall through to the portable measure
-    }
+  const input: ExtractionChildInput = { path: resolvePath(path), kind, limits: { ...limits } };
+  let reply;
+  try {
+    reply = await sandbox.run({ entry: CHILD_URL, input, limits: sandboxLimitsFor(limits), signal });
+  } catch (error) {
+    throw error instanceof SandboxFailure ? failureError(error, limits) : error;
   }
-  return process.memoryUsage.rss();
+  if (reply.ok) return decodeDocument(reply.value);
+  if (reply.code && CHILD_CODES.has(reply.code)) throw new AppError(reply.code as ErrorCode, reply.message);
+  throw new AppError('EXTRACTION_FAILED', `extraction failed: ${reply.message}`);
 }
 
-function seconds(milliseconds: number): string {
-  return String(Math.round(milliseconds) / 1000);
+/** Where the child entry is and whether it runs from TypeScript sources (for docs and tests). */
+export const extractionChildEntry = { url: CHILD_URL.href, fromSource: FROM_SOURCE } as const;
+
+/** The child's process limits for these extraction limits. */
+export function sandboxLimitsFor(limits: ExtractionLimits): SandboxLimits {
+  const dataMb = limits.memoryMb * 2 + DATA_OVERHEAD_MB;
+  return {
+    heapMb: limits.memoryMb,
+    dataMb,
+    rssMb: dataMb + RSS_OVERHEAD_MB,
+    timeoutMs: limits.timeoutMs,
+    // The child checks the exact character count; this bounds what the server holds even if it did not:
+    // UTF-8 text (≤ 3 bytes a character) plus the compact block list, with room for the string table.
+    maxReplyBytes: limits.maxChars * 4 + 16 * MIB,
+  };
+}
+
+function failureError(failure: SandboxFailure, limits: ExtractionLimits): AppError {
+  switch (failure.kind) {
+    case 'memory':
+      return memoryLimitError(limits.memoryMb, failure);
+    case 'timeout':
+      return new AppError('EXTRACTION_TIMEOUT', `extraction took longer than ${limits.timeoutMs / 1000} s`, {
+        cause: failure,
+      });
+    case 'reply-too-large':
+      return textTooLarge(limits.maxChars);
+    case 'crashed':
+      return new AppError(
+        'EXTRACTION_FAILED',
+        `extraction failed: the file could not be read (${failure.message})`,
+        {
+          cause: failure,
+        },
+      );
+  }
 }

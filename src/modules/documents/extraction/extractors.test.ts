@@ -18,6 +18,7 @@ const LIMITS: ExtractionLimits = {
   timeoutMs: 10_000,
   memoryMb: 128,
   maxPdfPages: 20,
+  maxChars: 1_000_000,
   maxUncompressedBytes: 20 * 1024 * 1024,
   maxEntries: 100,
   maxCompressionRatio: 100,
@@ -74,6 +75,25 @@ describe('PDF', () => {
       code: 'FILE_REJECTED',
       message: expect.stringContaining('21 pages; at most 20'),
     });
+  });
+
+  it('stops building text once it passes maxChars (PDF, DOCX, XLSX), before the parser runs out of memory', async () => {
+    const limits = { ...LIMITS, maxChars: 500 };
+    const tooLong = {
+      code: 'FILE_REJECTED',
+      message: 'The extracted text is longer than the limit of 500 characters',
+    };
+    const line = 'Forty characters of text on every line.';
+    const pdf = path.join(dir, 'chars.pdf');
+    writeFileSync(pdf, await makePdf(Array.from({ length: 15 }, () => [line])));
+    await expect(extractFile(pdf, 'pdf', limits)).rejects.toMatchObject(tooLong);
+    const docx = path.join(dir, 'chars.docx');
+    writeFileSync(docx, await makeDocx(Array.from({ length: 15 }, () => ({ paragraph: line }))));
+    await expect(extractFile(docx, 'docx', limits)).rejects.toMatchObject(tooLong);
+    const xlsx = path.join(dir, 'chars.xlsx');
+    writeFileSync(xlsx, await makeXlsx({ Sheet: Array.from({ length: 15 }, () => [line]) }));
+    await expect(extractFile(xlsx, 'xlsx', limits)).rejects.toMatchObject(tooLong);
+    expect((await extractFile(pdf, 'pdf', { ...limits, maxChars: 1000 })).pageCount).toBe(15);
   });
 
   it('fails cleanly on a password-protected PDF', async () => {
