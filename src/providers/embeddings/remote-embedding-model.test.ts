@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -247,6 +248,31 @@ describe('remote embedding model against an OpenAI-compatible server', () => {
     const controller = new AbortController();
     controller.abort(new Error('caller gave up'));
     await expect(model.embed(['hello'], controller.signal)).rejects.toThrow('caller gave up');
+  });
+
+  it('stops a request in flight when the caller aborts, and detaches from the caller signal', async () => {
+    const model = await create();
+    script.push(() => undefined);
+    const controller = new AbortController();
+    const started = performance.now();
+    setTimeout(() => controller.abort(new Error('worker stopping')), 50);
+    await expect(model.embed(['hello'], controller.signal)).rejects.toThrow('worker stopping');
+    expect(performance.now() - started).toBeLessThan(2000);
+    expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('leaves nothing behind on a long-lived caller signal (like the job worker one) after many requests', async () => {
+    const model = await create({ batchSize: 1 });
+    const worker = new AbortController();
+    for (let index = 0; index < 30; index++) await model.embed([`text ${index}`], worker.signal);
+    expect(getEventListeners(worker.signal, 'abort')).toHaveLength(0);
+    // Node's own record of signals derived from this one (AbortSignal.any); gone from Node's
+    // internals means nothing is kept either.
+    const dependants = Object.getOwnPropertySymbols(worker.signal).find(
+      (symbol) => symbol.description === 'kDependantSignals',
+    );
+    const kept = dependants && (worker.signal as unknown as Record<symbol, Set<unknown>>)[dependants];
+    expect(kept?.size ?? 0).toBe(0);
   });
 
   it('times out a server that does not answer', async () => {

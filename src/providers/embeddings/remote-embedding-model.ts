@@ -134,8 +134,7 @@ class RemoteClient {
     signal: AbortSignal | undefined,
   ): Promise<{ vectors: number[][] } | { error: AppError; retryAfterMs?: number }> {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
+    const limit = attemptSignal(signal, timeoutMs);
     let response: Response;
     let body: string;
     try {
@@ -147,17 +146,19 @@ class RemoteClient {
           ...(this.options.apiKey && { authorization: `Bearer ${this.options.apiKey}` }),
         },
         body: JSON.stringify({ model: this.model, input, encoding_format: 'float' }),
-        signal: combined,
+        signal: limit.signal,
       });
       body = await response.text();
     } catch (error) {
       if (signal?.aborted) throw signal.reason;
       // A slow server is not hammered again at once: the caller decides whether to retry later.
-      if (timeout.aborted)
+      if (limit.timedOut())
         throw unavailable(`${this.where} did not answer within ${timeoutMs} ms`, true, error);
       return {
         error: unavailable(`${this.where} is unreachable: ${this.scrub(causeOf(error))}`, true, error),
       };
+    } finally {
+      limit.dispose();
     }
     const status = response.status;
     if (status >= 200 && status < 300) return { vectors: this.parse(body, input.length) };
@@ -259,4 +260,30 @@ function unavailable(
     cause,
     ...(upstreamStatus !== undefined && { details: { upstreamStatus } }),
   });
+}
+
+/**
+ * The signal for one HTTP attempt: aborted by the caller's signal or after `ms`, and detached from
+ * the caller's signal when the attempt ends. Not AbortSignal.any: ingestion passes the job worker's
+ * signal, which lives as long as the process, and Node 20 keeps every AbortSignal.any result in a
+ * long-lived source's dependant set for good (nodejs/node#55351), one entry per request.
+ */
+function attemptSignal(caller: AbortSignal | undefined, ms: number) {
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException(`No answer within ${ms} ms`, 'TimeoutError'));
+  }, ms);
+  const onAbort = () => controller.abort(caller?.reason);
+  if (caller?.aborted) onAbort();
+  else caller?.addEventListener('abort', onAbort, { once: true });
+  return {
+    signal: controller.signal,
+    timedOut: () => timedOut,
+    dispose: () => {
+      clearTimeout(timer);
+      caller?.removeEventListener('abort', onAbort);
+    },
+  };
 }

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { getEventListeners } from 'node:events';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.js';
 import { SlotPool } from './slot-pool.js';
 
@@ -75,5 +76,71 @@ describe('SlotPool', () => {
     controller.abort(new Error('client left'));
     await expect(waiting).rejects.toThrow('client left');
     expect(pool.queued).toBe(0);
+  });
+});
+
+describe('SlotPool abort listeners', () => {
+  const warnings: Error[] = [];
+  const onWarning = (warning: Error) => warnings.push(warning);
+  beforeEach(() => {
+    warnings.length = 0;
+    process.on('warning', onWarning);
+  });
+  afterEach(() => {
+    process.off('warning', onWarning);
+  });
+  const abortListeners = (signal: AbortSignal) => getEventListeners(signal, 'abort').length;
+  // Node emits the warning on the next tick.
+  const maxListenerWarnings = async () => {
+    await new Promise((resolve) => setImmediate(resolve));
+    return warnings.filter((warning) => warning.name === 'MaxListenersExceededWarning');
+  };
+
+  it('serves 50 waiters one by one on one long-lived signal and leaves it with no listener', async () => {
+    const pool = new SlotPool(['only'], 1);
+    const session = new AbortController();
+    let held = await pool.acquire(undefined, session.signal);
+    for (let index = 0; index < 50; index++) {
+      const waiting = pool.acquire(undefined, session.signal);
+      expect(abortListeners(session.signal)).toBe(1);
+      pool.release(held);
+      held = await waiting;
+      expect(abortListeners(session.signal)).toBe(0);
+    }
+    expect(await maxListenerWarnings()).toEqual([]);
+  });
+
+  it('listens once to a signal that 40 waiting requests share, and stops when the last is served', async () => {
+    const pool = new SlotPool(['a', 'b'], 100);
+    const batch = new AbortController();
+    const held = [await pool.acquire(undefined), await pool.acquire(undefined)];
+    const waiting = Array.from({ length: 40 }, () => pool.acquire(undefined, batch.signal));
+    expect(abortListeners(batch.signal)).toBe(1);
+    for (let index = 0; index < 40; index++) {
+      pool.release(held[index % 2]!);
+      held[index % 2] = await waiting[index]!;
+      expect(abortListeners(batch.signal)).toBe(index < 39 ? 1 : 0);
+    }
+    expect(pool.queued).toBe(0);
+    expect(await maxListenerWarnings()).toEqual([]);
+  });
+
+  it('rejects every waiter of an aborted shared signal, keeps others waiting, and removes the listener', async () => {
+    const pool = new SlotPool(['only'], 100);
+    const held = await pool.acquire(undefined);
+    const batch = new AbortController();
+    const other = new AbortController();
+    const aborted = Array.from({ length: 20 }, () => pool.acquire(undefined, batch.signal, 'batch'));
+    const kept = pool.acquire(undefined, other.signal, 'other');
+    batch.abort(new Error('batch cancelled'));
+    const outcomes = await Promise.allSettled(aborted);
+    expect(outcomes.every((outcome) => outcome.status === 'rejected')).toBe(true);
+    expect((outcomes[0] as PromiseRejectedResult).reason).toEqual(new Error('batch cancelled'));
+    expect(pool.queued).toBe(1);
+    expect(abortListeners(batch.signal)).toBe(0);
+    pool.release(held);
+    expect((await kept).resource).toBe('only');
+    expect(abortListeners(other.signal)).toBe(0);
+    expect(await maxListenerWarnings()).toEqual([]);
   });
 });

@@ -1,4 +1,5 @@
 import { AppError } from '../../../shared/errors.js';
+import { AbortWatch } from './abort-watch.js';
 import { FairQueue } from './fair-queue.js';
 
 /** A reusable worker (a context sequence) that remembers whose conversation its cache holds. */
@@ -12,6 +13,8 @@ export interface Slot<T> {
 
 interface Waiter<T> {
   readonly cacheKey?: string;
+  readonly fairnessKey: string;
+  readonly signal?: AbortSignal;
   readonly resolve: (slot: Slot<T>) => void;
   readonly reject: (error: unknown) => void;
 }
@@ -27,6 +30,11 @@ const ANONYMOUS = '';
 export class SlotPool<T> {
   private readonly slots: Slot<T>[];
   private readonly waiters = new FairQueue<Waiter<T>>();
+  /** Aborts leave the queue at once; a served waiter stops listening to its signal. */
+  private readonly watch = new AbortWatch<Waiter<T>>((waiter, reason) => {
+    if (this.waiters.remove(waiter.fairnessKey, waiter))
+      waiter.reject(reason instanceof Error ? reason : new Error('aborted'));
+  });
   private clock = 0;
 
   constructor(
@@ -68,16 +76,9 @@ export class SlotPool<T> {
       return Promise.reject(this.busy());
     }
     return new Promise((resolve, reject) => {
-      const waiter: Waiter<T> = { cacheKey, resolve, reject };
+      const waiter: Waiter<T> = { cacheKey, fairnessKey, signal, resolve, reject };
       this.waiters.push(fairnessKey, waiter);
-      signal?.addEventListener(
-        'abort',
-        () => {
-          if (this.waiters.remove(fairnessKey, waiter))
-            reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-        },
-        { once: true },
-      );
+      if (signal) this.watch.add(signal, waiter);
     });
   }
 
@@ -86,7 +87,9 @@ export class SlotPool<T> {
     slot.busy = false;
     slot.lastUsed = ++this.clock;
     const waiter = this.waiters.shift();
-    if (waiter) waiter.resolve(this.take(slot, waiter.cacheKey));
+    if (!waiter) return;
+    if (waiter.signal) this.watch.delete(waiter.signal, waiter);
+    waiter.resolve(this.take(slot, waiter.cacheKey));
   }
 
   /** Forgets which conversation a slot's cache holds (after its cache was cleared or is unreliable). */
