@@ -14,6 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { openSqliteDatabase } from '../src/db/database.js';
+import { createAccessRepository } from '../src/modules/access/access.repository.js';
+import { createPolicy } from '../src/modules/access/policy.js';
 import type { Principal } from '../src/modules/auth/auth.service.js';
 import { queryTerms } from '../src/modules/retrieval/search-query.js';
 import { createRetrievalService, type SearchMode } from '../src/modules/retrieval/retrieval.service.js';
@@ -58,6 +60,7 @@ const embedMs = indexed.embedSeconds * 1000;
 const embeddings = { model };
 const retrieval = createRetrievalService({
   index,
+  policy: createPolicy({ access: createAccessRepository(db) }),
   embeddings,
   defaults: { topK: 20, similarityThreshold: 0 },
 });

@@ -14,6 +14,8 @@ import { parseArgs } from 'node:util';
 import { sql } from 'kysely';
 import { loadConfig } from '../src/config/config.js';
 import { openSqliteDatabase } from '../src/db/database.js';
+import type { Action } from '../src/modules/access/permission-table.js';
+import { assertRoleMay } from '../src/modules/access/policy.js';
 import type { Principal } from '../src/modules/auth/auth.service.js';
 import { scopeOf } from '../src/modules/documents/documents.service.js';
 import { createRetrievalService, type RetrievalService } from '../src/modules/retrieval/retrieval.service.js';
@@ -121,7 +123,16 @@ function serviceWith(index: RetrievalIndex, vectorOf: () => Float32Array): Retri
     embed: async () => [vectorOf()],
     dispose: async () => undefined,
   };
-  return createRetrievalService({ index, embeddings: { model }, defaults: { topK, similarityThreshold: 0 } });
+  // rag.search is a role-only cell (no lookup), so the check measured here is the production one.
+  const policy = {
+    authorize: async (principal: Principal, action: Action) => (assertRoleMay(principal, action), {}),
+  };
+  return createRetrievalService({
+    index,
+    policy,
+    embeddings: { model },
+    defaults: { topK, similarityThreshold: 0 },
+  });
 }
 
 /** Runs every method on every query, interleaved in rotating order; drops the warm-up queries. */

@@ -30,6 +30,7 @@ import { createFileStore } from './modules/documents/file-store.js';
 import { createIngestionHandlers } from './modules/documents/ingestion.js';
 import { createJobRepository } from './modules/jobs/job.repository.js';
 import { createUsageStatsRepository } from './modules/stats/usage-stats.repository.js';
+import { createAdminStatsService } from './modules/stats/admin-stats.service.js';
 import { createKnowledgeStatus } from './modules/retrieval/knowledge-status.js';
 import { createRetrievalService, MAX_TOP_K } from './modules/retrieval/retrieval.service.js';
 import { createSqliteRetrievalIndex } from './modules/retrieval/sqlite-retrieval-index.js';
@@ -80,12 +81,13 @@ export function createServices(config: Config, dependencies: Dependencies) {
     usageStats: createUsageStatsRepository(db),
     access: createAccessRepository(db),
   };
-  // The one permission table's checks, shared by every service that acts on a resource.
+  // The one permission table's checks: the first line of every service method acting for a caller.
   const policy = createPolicy({ access: repositories.access });
   const users = createUsersService({
     users: repositories.users,
     sessions: repositories.sessions,
     apiKeys: repositories.apiKeys,
+    policy,
     clock,
   });
   const auth = createAuthService({
@@ -93,10 +95,11 @@ export function createServices(config: Config, dependencies: Dependencies) {
     signer: createTokenSigner(dependencies.jwtSecret, config.auth.accessTokenMinutes * 60, clock),
     deviceTokens: createDeviceTokens(dependencies.jwtSecret, clock),
     limiter,
-    policy: config.auth,
+    limits: config.auth,
+    policy,
     clock,
   });
-  const prompts = createPromptsService({ prompts: repositories.prompts, clock });
+  const prompts = createPromptsService({ prompts: repositories.prompts, policy, clock });
   const knowledge = createKnowledge(config, db, repositories, policy, clock);
   const admission = createAdmissionService({
     limiter,
@@ -113,12 +116,14 @@ export function createServices(config: Config, dependencies: Dependencies) {
     prompts,
     model: engine,
     inference,
+    policy,
     clock,
     retrieval: knowledge.retrieval,
   });
   const modelRegistry = createModelRegistry({
     models: repositories.models,
     engine,
+    policy,
     modelsDir: config.storage.modelsDir,
     importDirs: config.modelSources.importDirs,
     clock,
@@ -127,6 +132,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
   const modelDownloads = createModelDownloadsService({
     downloads: repositories.modelDownloads,
     registry: modelRegistry,
+    policy,
     modelsDir: config.storage.modelsDir,
     clock,
     guard: createAddressGuard({ allowedHosts: config.modelSources.pullAllowedHosts }),
@@ -139,6 +145,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     policy,
     clock,
   });
+  const adminStats = createAdminStatsService({ stats: repositories.usageStats, policy, clock });
   return {
     ...knowledge,
     config,
@@ -155,6 +162,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     modelRegistry,
     modelDownloads,
     workspaces,
+    adminStats,
     policy,
     startedAt: clock(),
   };
@@ -192,9 +200,10 @@ function createKnowledge(
     onQueued: () => jobEvents.dispatchEvent(new Event('queued')),
   });
   const defaults = { topK: config.retrieval.topK, similarityThreshold: config.retrieval.similarityThreshold };
-  const retrieval = createRetrievalService({ index, embeddings, defaults });
+  const retrieval = createRetrievalService({ index, policy, embeddings, defaults });
   const knowledgeStatus = createKnowledgeStatus({
     db,
+    policy,
     index,
     documents: repositories.documents,
     embeddings,

@@ -1,11 +1,32 @@
 import { adminNotice, startRuntime, type Runtime } from '../bootstrap.js';
 import { loadProcessConfig, type Config } from '../config/config.js';
+import type { Principal } from '../modules/auth/auth.service.js';
 import { formatTable } from './cli-format.js';
 
 /** Loads config the same way the server does (environment plus ./.env). */
 export function cliConfig(): Config {
   return loadProcessConfig();
 }
+
+/**
+ * Who the account and model commands act as: the machine's operator, with the admin role, through
+ * the same service checks as the API. Whoever runs the CLI can open DATA_DIR's database directly, so
+ * this grants nothing new. Its id is no user's, so "admins cannot disable or demote themselves" does
+ * not stop the operator repairing an account (ingest and search act as a real user: --as).
+ */
+export const CLI_OPERATOR: Principal = Object.freeze({
+  user: Object.freeze({
+    id: 'cli',
+    email: 'cli@localhost',
+    username: 'cli',
+    display_name: 'command line',
+    role: 'admin' as const,
+    disabled: false,
+    must_change_password: false,
+    created_at: new Date(0).toISOString(),
+    last_login_at: null,
+  }),
+});
 
 /** Runs `work` with services started (model not loaded unless asked), then closes them. */
 export async function withRuntime<T>(

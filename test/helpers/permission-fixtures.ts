@@ -95,9 +95,27 @@ export function createFixtures(t: TestApp, adminToken: string, hubUrl: string) {
       }
       throw new Error(`document ${id} was not processed`);
     },
-    /** A chat session owned by the actor, made through the service (viewers cannot make one). */
-    session: async (actor: Actor) =>
-      (await t.runtime.services.chat.createSession(await principalOf(actor), {})).id,
+    /**
+     * A chat session owned by the actor, stored straight in the database: a viewer cannot start one
+     * (the service refuses them too), but keeps the ones from before they became a viewer.
+     */
+    session: async (actor: Actor) => {
+      const now = new Date().toISOString();
+      const id = crypto.randomUUID();
+      await t.runtime.services.repositories.conversations.insert({
+        id,
+        user_id: actor.id,
+        title: 'Old chat',
+        prompt_id: null,
+        system_prompt: null,
+        model: null,
+        status: 'ACTIVE',
+        message_count: 0,
+        created_at: now,
+        updated_at: now,
+      });
+      return id;
+    },
     /** An API key of the actor, made through the service. */
     apiKey: async (actor: Actor) =>
       (await t.runtime.services.auth.createApiKey(await principalOf(actor), unique('key'))).id,

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import type { Config } from '../../config/config.js';
 import { llamaRuntime } from '../../providers/llm/local/llama-runtime.js';
-import { cliConfig, withRuntime } from '../cli-runtime.js';
+import { CLI_OPERATOR, cliConfig, withRuntime } from '../cli-runtime.js';
 
 type Verdict = 'ok' | 'warn' | 'fail';
 const MARK: Record<Verdict, string> = { ok: '✓', warn: '!', fail: '✗' };
@@ -33,7 +33,7 @@ export function registerDoctorCommand(program: Command): void {
       }
       await withRuntime(async ({ services }) => {
         const startup = await services.modelRegistry.startupModel(config.model.path);
-        const registered = (await services.modelRegistry.list()).find(
+        const registered = (await services.modelRegistry.list(CLI_OPERATOR)).find(
           (model) => model.file_path === startup?.filePath,
         );
         await checkModel(config, startup?.filePath, registered?.sha256 ?? undefined, report);

@@ -44,7 +44,10 @@ export function registerIngestCommand(program: Command): void {
     .command('ingest')
     .description("Add files and folders to a workspace's knowledge base and index them now")
     .argument('<paths...>', 'files or folders (walked recursively; hidden files and folders are ignored)')
-    .requiredOption('--workspace <name>', 'the workspace to add the documents to')
+    .requiredOption(
+      '--workspace <name>',
+      'the workspace to add the documents to: its name or id ("<user> (personal)": that user\'s own)',
+    )
     .option('--create-workspace', 'create the workspace when it does not exist (admins and managers)')
     .option('--as <login>', 'act as this user, by username or e-mail (default: the first active admin)')
     .addOption(

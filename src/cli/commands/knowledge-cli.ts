@@ -63,8 +63,12 @@ export async function actingPrincipal(services: Services, login: string | undefi
 export type ActingWorkspace = Awaited<ReturnType<Services['workspaces']['list']>>[number];
 
 /**
- * The workspace called `name` among those the user can see (exact name first, then ignoring case);
- * created when `create` is set and it does not exist, else a UsageError listing the user's workspaces
+ * The workspace `name` means among those the user can see: one whose id it is, else the one with
+ * exactly that name, else the one with that name ignoring case. Names can repeat (personal
+ * workspaces take no part in name uniqueness), so when several match, "<username> (personal)" means
+ * that user's own personal workspace (found by owner id, never by name), and anything else still
+ * ambiguous is a UsageError listing the ids to choose from. With `create` set, a name nothing
+ * matches is created as a shared workspace; otherwise a UsageError lists the user's workspaces
  * (plus `hint`, e.g. the flag that would create it).
  */
 export async function findWorkspace(
@@ -75,10 +79,14 @@ export async function findWorkspace(
 ): Promise<ActingWorkspace> {
   const visible = await services.workspaces.list(principal);
   const wanted = name.trim();
-  const found =
-    visible.find((workspace) => workspace.name === wanted) ??
-    onlyOne(visible.filter((workspace) => workspace.name.toLowerCase() === wanted.toLowerCase()));
-  if (found) return found;
+  const byId = visible.find((workspace) => workspace.id === wanted);
+  if (byId) return byId;
+  const exact = visible.filter((workspace) => workspace.name === wanted);
+  const matches =
+    exact.length > 0 ? exact : visible.filter((w) => w.name.toLowerCase() === wanted.toLowerCase());
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length > 1)
+    return (await personalNamed(services, wanted, matches)) ?? ambiguous(wanted, matches);
   const who = principal.user.username;
   if (options.create) {
     try {
@@ -89,13 +97,35 @@ export async function findWorkspace(
       throw error;
     }
   }
-  const names = visible.map((workspace) => `"${workspace.name}"`).join(', ');
+  const names = visible.map(describe).join(', ');
   throw new UsageError(
     `no workspace "${wanted}" for ${who}; ${names ? `their workspaces: ${names}` : 'they have no workspaces'}` +
       (options.hint ? ` (${options.hint})` : ''),
   );
 }
 
-function onlyOne<T>(items: T[]): T | undefined {
-  return items.length === 1 ? items[0] : undefined;
+/** Among same-named workspaces, the personal one of the user "<username> (personal)" names, if any. */
+async function personalNamed(
+  services: Services,
+  wanted: string,
+  matches: readonly ActingWorkspace[],
+): Promise<ActingWorkspace | undefined> {
+  const username = /^(.+) \(personal\)$/i.exec(wanted)?.[1]?.toLowerCase();
+  if (username === undefined) return undefined;
+  const owner = await services.repositories.users.findByLogin(username);
+  if (!owner || owner.username !== username) return undefined;
+  return matches.find((workspace) => workspace.personal_owner_id === owner.id);
+}
+
+function ambiguous(wanted: string, matches: readonly ActingWorkspace[]): never {
+  throw new UsageError(
+    `${matches.length} workspaces are called "${wanted}": ${matches.map(describe).join(', ')}; give the id instead`,
+  );
+}
+
+/** A workspace for a message: its name, its id, and whose personal workspace it is. */
+function describe(workspace: ActingWorkspace): string {
+  const personal =
+    workspace.personal_owner_id === null ? 'shared' : `personal of user ${workspace.personal_owner_id}`;
+  return `"${workspace.name}" (id ${workspace.id}, ${personal})`;
 }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { cliConfig, printTable, withRuntime } from '../cli-runtime.js';
+import { CLI_OPERATOR, cliConfig, printTable, withRuntime } from '../cli-runtime.js';
 import { registerModelsPullCommand } from './models-pull.command.js';
 import { registerModelsSynthCommand } from './models-synth.command.js';
 
@@ -13,7 +13,7 @@ export function registerModelsCommand(program: Command): Command {
     .action(async () => {
       await withRuntime(async ({ services }) => {
         printTable(
-          (await services.modelRegistry.list()).map((model) => ({
+          (await services.modelRegistry.list(CLI_OPERATOR)).map((model) => ({
             name: model.name,
             kind: model.kind,
             active: model.is_active ? '*' : '',
@@ -41,7 +41,7 @@ export function registerModelsCommand(program: Command): Command {
           kind,
         });
         if (kind === 'chat' && !(await services.modelRegistry.hasActive()))
-          await services.modelRegistry.setActive(name);
+          await services.modelRegistry.setActive(CLI_OPERATOR, name);
         process.stdout.write(`registered as ${name}; start with it: privatestack models use ${name}\n`);
       });
     },
@@ -55,7 +55,7 @@ export function registerModelsCommand(program: Command): Command {
     )
     .action(async (name: string) => {
       await withRuntime(async ({ services }) => {
-        const model = await services.modelRegistry.setActive(name);
+        const model = await services.modelRegistry.setActive(CLI_OPERATOR, name);
         process.stdout.write(`${model.name} is now the active model\n`);
       });
     });
@@ -66,7 +66,7 @@ export function registerModelsCommand(program: Command): Command {
     .description('Unregister a model and delete its file if it lives in MODELS_DIR')
     .action(async (name: string) => {
       await withRuntime(async ({ services }) => {
-        const result = await services.modelRegistry.remove(name);
+        const result = await services.modelRegistry.remove(CLI_OPERATOR, name);
         process.stdout.write(`${name} removed${result.deleted_file ? ' (file deleted)' : ''}\n`);
       });
     });

@@ -28,7 +28,7 @@ export function registerSearchCommand(program: Command): void {
     .command('search')
     .description('Search the knowledge base with the permissions of a user (default: the first admin)')
     .argument('<query>', 'what to look for')
-    .option('--workspace <name>', 'only this workspace')
+    .option('--workspace <name>', 'only this workspace: its name or id')
     .option('--top-k <n>', `how many results (1-${MAX_TOP_K}; default: RAG_TOP_K)`, parseTopK)
     .addOption(new Option('--mode <mode>', 'how candidates are found').choices(MODES).default('hybrid'))
     .option('--as <login>', 'search as this user, by username or e-mail (default: the first active admin)')

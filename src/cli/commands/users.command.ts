@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Role } from '../../modules/users/user.repository.js';
-import { printTable, withRuntime } from '../cli-runtime.js';
+import { CLI_OPERATOR, printTable, withRuntime } from '../cli-runtime.js';
 
 const ROLES: Role[] = ['admin', 'manager', 'user', 'viewer'];
 
@@ -19,7 +19,7 @@ export function registerUsersCommand(program: Command): void {
       if (!ROLES.includes(flags.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
       await withRuntime(async ({ services }) => {
         const generated = flags.password ? undefined : crypto.randomUUID().replaceAll('-', '').slice(0, 16);
-        const user = await services.users.create({
+        const user = await services.users.create(CLI_OPERATOR, {
           email,
           username: flags.username,
           role: flags.role as Role,
@@ -37,7 +37,7 @@ export function registerUsersCommand(program: Command): void {
     .description('List accounts with their chat counts')
     .action(async () => {
       await withRuntime(async ({ services }) => {
-        const { users: rows } = await services.users.list({ offset: 0, limit: 10_000 });
+        const { users: rows } = await services.users.list(CLI_OPERATOR, { offset: 0, limit: 10_000 });
         printTable(
           rows.map((user) => ({
             username: user.username,
@@ -60,7 +60,7 @@ export function registerUsersCommand(program: Command): void {
       await withRuntime(async ({ services }) => {
         const user = await services.repositories.users.findByLogin(login);
         if (!user) throw new Error(`no user ${login}`);
-        const result = await services.users.resetPassword(user.id, flags.password);
+        const result = await services.users.resetPassword(CLI_OPERATOR, user.id, flags.password);
         process.stdout.write(`password reset for ${user.username}\n`);
         if (result.temporary_password)
           process.stdout.write(`temporary password: ${result.temporary_password}\n`);
@@ -81,7 +81,7 @@ export function registerUsersCommand(program: Command): void {
         await withRuntime(async ({ services }) => {
           const user = await services.repositories.users.findByLogin(login);
           if (!user) throw new Error(`no user ${login}`);
-          await services.users.update('cli', user.id, { disabled });
+          await services.users.update(CLI_OPERATOR, user.id, { disabled });
           process.stdout.write(`${user.username} ${disabled ? 'disabled' : 'enabled'}\n`);
         });
       });

@@ -55,6 +55,13 @@ export function createAccessRepository(db: Kysely<Database>) {
       const facts = await workspace(row.workspace_id, scope.userId);
       return facts && { workspace: facts, uploadedBy: row.uploaded_by };
     },
+    /** The user a chat session belongs to; undefined when it does not exist. */
+    chatSessionOwner: async (sessionId: string): Promise<string | undefined> =>
+      (await db.selectFrom('conversations').select('user_id').where('id', '=', sessionId).executeTakeFirst())
+        ?.user_id,
+    /** The user an API key belongs to; undefined when it does not exist. */
+    apiKeyOwner: async (keyId: string): Promise<string | undefined> =>
+      (await db.selectFrom('api_keys').select('user_id').where('id', '=', keyId).executeTakeFirst())?.user_id,
   };
 }
 

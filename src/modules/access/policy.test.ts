@@ -9,6 +9,7 @@ const principal = (id: string, role: Principal['user']['role']) => ({ user: { id
 function fakeAccess(
   workspaces: Record<string, WorkspaceFacts>,
   documents: Record<string, { workspaceId: string; uploadedBy: string }> = {},
+  owners: Record<string, string> = {},
 ) {
   const calls = { count: 0 };
   const access: AccessRepository = {
@@ -21,6 +22,14 @@ function fakeAccess(
       const document = documents[id];
       const workspace = document && workspaces[document.workspaceId];
       return document && workspace && { workspace, uploadedBy: document.uploadedBy };
+    },
+    chatSessionOwner: async (id) => {
+      calls.count += 1;
+      return owners[id];
+    },
+    apiKeyOwner: async (id) => {
+      calls.count += 1;
+      return owners[id];
     },
   };
   return { access, calls };
@@ -40,6 +49,7 @@ describe('policy.authorize', () => {
       w3: { id: 'w3', role: 'editor', personalOwnerId: null },
     },
     { d1: { workspaceId: 'w3', uploadedBy: 'u1' }, d2: { workspaceId: 'w3', uploadedBy: 'someone' } },
+    { s1: 'u1', s2: 'someone', k1: 'u1', k2: 'someone' },
   );
   const policy = createPolicy({ access });
   const user = principal('u1', 'user');
@@ -73,5 +83,25 @@ describe('policy.authorize', () => {
     expect(await code(policy.authorize(user, 'file.delete', { documentId: 'd1' }))).toBe('ok'); // own
     expect(await code(policy.authorize(user, 'file.delete', { documentId: 'd2' }))).toBe('FORBIDDEN');
     expect(await code(policy.authorize(user, 'file.reprocess', { documentId: 'd2' }))).toBe('ok'); // editor
+  });
+
+  it("treats sessions and API keys as their owner's: anyone else's answers 404, like a missing one", async () => {
+    const admin = principal('a', 'admin');
+    expect(await code(policy.authorize(user, 'chat.session.read', { chatSessionId: 's1' }))).toBe('ok');
+    expect(await code(policy.authorize(user, 'chat.session.read', { chatSessionId: 's2' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await code(policy.authorize(admin, 'chat.session.delete', { chatSessionId: 's1' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await code(policy.authorize(user, 'chat.session.read', { chatSessionId: 'gone' }))).toBe(
+      'NOT_FOUND',
+    );
+    expect(await code(policy.authorize(user, 'apikey.revoke', { apiKeyId: 'k1' }))).toBe('ok');
+    expect(await code(policy.authorize(user, 'apikey.revoke', { apiKeyId: 'k2' }))).toBe('NOT_FOUND');
+    const viewer = principal('u1', 'viewer');
+    expect(await code(policy.authorize(viewer, 'chat.session.update', { chatSessionId: 's1' }))).toBe(
+      'FORBIDDEN',
+    );
   });
 });

@@ -4,8 +4,15 @@ import type { AccessScope } from '../retrieval/access-scope.js';
 import type { AccessRepository, DocumentFacts, WorkspaceFacts } from './access.repository.js';
 import { PERMISSION_TABLE, type Action, type Cell } from './permission-table.js';
 
-/** What an action is done to: a workspace or a document, by id (none for role-only actions). */
-export type Resource = { readonly workspaceId: string } | { readonly documentId: string };
+/**
+ * What an action is done to, by id (none for role-only actions): a workspace, a document, or an
+ * object that belongs to one user (a chat session, an API key).
+ */
+export type Resource =
+  | { readonly workspaceId: string }
+  | { readonly documentId: string }
+  | { readonly chatSessionId: string }
+  | { readonly apiKeyId: string };
 
 /** What authorize() found out, so the service need not load it again. */
 export interface Authorized {
@@ -13,6 +20,8 @@ export interface Authorized {
   readonly workspace?: WorkspaceFacts;
   /** The document acted on. */
   readonly document?: DocumentFacts;
+  /** The user a chat session or API key belongs to. */
+  readonly ownerId?: string;
 }
 
 const RANK = { reader: 1, editor: 2, owner: 3 } as const;
@@ -50,7 +59,7 @@ function holds(condition: string, principal: Principal, found: Authorized): bool
   const role = found.workspace?.role;
   switch (condition) {
     case 'own':
-      return found.document !== undefined && found.document.uploadedBy === principal.user.id;
+      return (found.ownerId ?? found.document?.uploadedBy) === principal.user.id;
     case 'readable':
       return found.document !== undefined;
     case 'member':
@@ -72,7 +81,22 @@ function holds(condition: string, principal: Principal, found: Authorized): bool
 export function createPolicy(dependencies: { access: AccessRepository }) {
   const { access } = dependencies;
 
-  const load = async (principal: Principal, resource: Resource): Promise<Authorized> => {
+  /** A user's own object: someone else's is invisible (404) unless the cell admits everyone's. */
+  const loadOwned = async (principal: Principal, resource: Resource, cell: Cell): Promise<Authorized> => {
+    const session = 'chatSessionId' in resource;
+    const ownerId = session
+      ? await access.chatSessionOwner(resource.chatSessionId)
+      : 'apiKeyId' in resource
+        ? await access.apiKeyOwner(resource.apiKeyId)
+        : undefined;
+    if (ownerId === undefined || (ownerId !== principal.user.id && cell !== 'allow'))
+      throw errors.notFound(session ? 'Chat session' : 'API key');
+    return { ownerId };
+  };
+
+  const load = async (principal: Principal, action: Action, resource: Resource): Promise<Authorized> => {
+    if ('chatSessionId' in resource || 'apiKeyId' in resource)
+      return loadOwned(principal, resource, cellFor(principal, action));
     if ('documentId' in resource) {
       const document = await access.readableDocument(resource.documentId, scopeOf(principal));
       if (!document) throw errors.notFound('File');
@@ -88,7 +112,7 @@ export function createPolicy(dependencies: { access: AccessRepository }) {
     /** Throws FORBIDDEN or NOT_FOUND unless the principal may do the action on the resource. */
     authorize: async (principal: Principal, action: Action, resource?: Resource): Promise<Authorized> => {
       assertRoleMay(principal, action);
-      const found = resource ? await load(principal, resource) : {};
+      const found = resource ? await load(principal, action, resource) : {};
       const cell = cellFor(principal, action);
       if (cell === 'allow' || !resource) return found;
       if (cell.split(' or ').some((condition) => holds(condition, principal, found))) return found;

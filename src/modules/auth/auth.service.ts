@@ -1,6 +1,7 @@
 import { AppError, errors } from '../../shared/errors.js';
 import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
 import type { RateLimiter } from '../../providers/rate-limit/rate-limiter.js';
+import type { Policy } from '../access/policy.js';
 import { hashPassword, verifyDecoy, verifyPassword } from '../users/password.js';
 import type { UserRepository, UserRow } from '../users/user.repository.js';
 import { checkPasswordStrength, toPublicUser, type PublicUser } from '../users/users.service.js';
@@ -32,7 +33,11 @@ export interface AuthPolicy extends LoginLimits {
   readonly sessionHours: number;
 }
 
-/** Logins, token refresh and rotation, logout, password change, API keys, and request authentication. */
+/**
+ * Logins, token refresh and rotation, logout, password change, API keys, and request authentication.
+ * Methods acting for a signed-in caller check the permission table first; login, refresh and
+ * authenticate establish who the caller is, so they have no row.
+ */
 export function createAuthService(dependencies: {
   users: UserRepository;
   sessions: AuthSessionRepository;
@@ -40,12 +45,15 @@ export function createAuthService(dependencies: {
   signer: TokenSigner;
   deviceTokens: DeviceTokens;
   limiter: RateLimiter;
-  policy: AuthPolicy;
+  /** Session lifetime and login limits (AUTH_* settings). */
+  limits: AuthPolicy;
+  /** The permission table's checks. */
+  policy: Pick<Policy, 'authorize'>;
   clock: () => Date;
 }) {
-  const { users, sessions, apiKeys, signer, deviceTokens, policy, clock } = dependencies;
+  const { users, sessions, apiKeys, signer, deviceTokens, limits, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
-  const guard = createLoginGuard(dependencies.limiter, policy);
+  const guard = createLoginGuard(dependencies.limiter, limits);
   const trustedDevice = (userId: string, tokens: readonly string[] = []) =>
     tokens
       .slice(0, 16)
@@ -70,7 +78,7 @@ export function createAuthService(dependencies: {
       refresh_hash: refresh.hash,
       previous_refresh_hash: null,
       created_at: now.toISOString(),
-      expires_at: new Date(now.getTime() + policy.sessionHours * 3_600_000).toISOString(),
+      expires_at: new Date(now.getTime() + limits.sessionHours * 3_600_000).toISOString(),
       last_used_at: now.toISOString(),
       revoked_at: null,
       user_agent: client.userAgent?.slice(0, 512) ?? null,
@@ -139,6 +147,7 @@ export function createAuthService(dependencies: {
 
     /** Ends the caller's session (or, for an API key, nothing: keys are revoked explicitly). */
     logout: async (principal: Principal) => {
+      await policy.authorize(principal, 'account.logout');
       if (principal.sessionId) await sessions.revoke(principal.sessionId, nowIso());
     },
 
@@ -152,6 +161,7 @@ export function createAuthService(dependencies: {
       change: { currentPassword: string; newPassword: string; revokeApiKeys?: boolean },
       client: ClientInfo,
     ) => {
+      await policy.authorize(principal, 'account.password');
       const { currentPassword, newPassword } = change;
       checkPasswordStrength(newPassword, 'new_password');
       const user = await users.findById(principal.user.id);
@@ -194,6 +204,7 @@ export function createAuthService(dependencies: {
 
     /** Creates an API key for the caller; the key itself is returned only now. */
     createApiKey: async (principal: Principal, name: string, expiresAt?: string) => {
+      await policy.authorize(principal, 'apikey.create');
       if (expiresAt !== undefined && !(Date.parse(expiresAt) > clock().getTime())) {
         throw errors.validation('expires_at must be a future date-time', 'expires_at');
       }
@@ -215,11 +226,15 @@ export function createAuthService(dependencies: {
     },
 
     /** The caller's keys, without secrets. */
-    listApiKeys: async (principal: Principal) =>
-      (await apiKeys.listForUser(principal.user.id)).map(presentKey),
+    listApiKeys: async (principal: Principal) => {
+      await policy.authorize(principal, 'apikey.list');
+      return (await apiKeys.listForUser(principal.user.id)).map(presentKey);
+    },
 
-    /** Revokes one of the caller's keys; someone else's key answers 404. */
+    /** Revokes one of the caller's keys; someone else's key answers 404 (the `own` cell). */
     revokeApiKey: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'apikey.revoke', { apiKeyId: id });
+      // Still scoped to the owner in SQL: the check and the write cannot disagree.
       if (!(await apiKeys.revoke(id, principal.user.id, nowIso()))) throw errors.notFound('API key');
     },
   };

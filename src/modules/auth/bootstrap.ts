@@ -32,7 +32,7 @@ export async function ensureAdmin(options: {
 }): Promise<AdminBootstrapResult> {
   if (await options.users.hasAdmin()) return { created: false };
   const generated = options.password === undefined ? randomSecret(18) : undefined;
-  const user = await options.usersService.create({
+  const user = await options.usersService.register({
     email: options.email,
     username: 'admin',
     password: options.password ?? generated!,

@@ -10,6 +10,8 @@ import { createPromptRepository } from '../prompts/prompt.repository.js';
 import { createPromptsService } from '../prompts/prompts.service.js';
 import type { SearchRequest, SearchResult } from '../retrieval/retrieval.service.js';
 import { createUserRepository } from '../users/user.repository.js';
+import { createAccessRepository } from '../access/access.repository.js';
+import { createPolicy } from '../access/policy.js';
 import { createChatService, type ChatEvent } from './chat.service.js';
 import { createConversationRepository } from './conversation.repository.js';
 import { RAG_RULES } from './rag-context.js';
@@ -135,13 +137,17 @@ function chatWith(model: LanguageModel, retrieval: ReturnType<typeof fakeRetriev
   const clock = () => new Date();
   return createChatService({
     conversations: createConversationRepository(database.db),
-    prompts: createPromptsService({ prompts: createPromptRepository(database.db), clock }),
+    prompts: createPromptsService({ prompts: createPromptRepository(database.db), policy: policy(), clock }),
     model,
     inference: unlimited(model),
+    policy: policy(),
     clock,
     retrieval,
   });
 }
+
+/** The real permission checks over the test database. */
+const policy = () => createPolicy({ access: createAccessRepository(database.db) });
 
 async function collect(events: AsyncIterable<ChatEvent>) {
   const all: ChatEvent[] = [];

@@ -10,6 +10,8 @@ import type { Principal } from '../auth/auth.service.js';
 import { createPromptRepository } from '../prompts/prompt.repository.js';
 import { createPromptsService } from '../prompts/prompts.service.js';
 import { createUserRepository } from '../users/user.repository.js';
+import { createAccessRepository } from '../access/access.repository.js';
+import { createPolicy } from '../access/policy.js';
 import { createChatService, type ChatEvent } from './chat.service.js';
 import { createConversationRepository } from './conversation.repository.js';
 
@@ -83,18 +85,26 @@ const unlimited = (model: LanguageModel) =>
 
 function service(model: LanguageModel) {
   const clock = () => new Date();
-  const prompts = createPromptsService({ prompts: createPromptRepository(database.db), clock });
+  const prompts = createPromptsService({
+    prompts: createPromptRepository(database.db),
+    policy: policy(),
+    clock,
+  });
   return {
     chat: createChatService({
       conversations: createConversationRepository(database.db),
       prompts,
       model,
       inference: unlimited(model),
+      policy: policy(),
       clock,
     }),
     prompts,
   };
 }
+
+/** The real permission checks over the test database. */
+const policy = () => createPolicy({ access: createAccessRepository(database.db) });
 
 async function collect(events: AsyncIterable<ChatEvent>) {
   const all: ChatEvent[] = [];

@@ -1,6 +1,7 @@
 import { errors } from '../../shared/errors.js';
 import type { ChatMessage, Generation, LanguageModel, Usage } from '../../providers/llm/language-model.js';
 import { NAME_MAX_LENGTH, nameFromText, normalizeName } from '../../shared/names.js';
+import type { Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { InferenceGateway } from '../inference/inference.gateway.js';
 import type { PromptsService } from '../prompts/prompts.service.js';
@@ -20,20 +21,30 @@ export type { ChatEvent, TurnInput } from './chat.types.js';
 
 const DEFAULT_TITLE = 'New chat';
 
-/** Conversations, their history, and streaming turns against the language model. */
+/**
+ * Conversations, their history, and streaming turns against the language model. Each method checks
+ * the permission table first: sessions are their owner's (`own` cells: anyone else's is a 404).
+ */
 export function createChatService(dependencies: {
   conversations: ConversationRepository;
   prompts: PromptsService;
   model: LanguageModel;
   inference: InferenceGateway;
+  policy: Pick<Policy, 'authorize'>;
   clock: () => Date;
   retrieval?: Pick<RetrievalService, 'search'>;
 }) {
-  const { conversations, prompts, model, inference, clock } = dependencies;
+  const { conversations, prompts, model, inference, policy, clock } = dependencies;
   const knowledge = createChatKnowledge({ model, retrieval: dependencies.retrieval });
   const nowIso = () => clock().toISOString();
 
-  const requireOwned = async (principal: Principal, id: string): Promise<ConversationRow> => {
+  /** A session after the table's check for the action; the query stays owner-scoped too. */
+  const requireOwned = async (
+    principal: Principal,
+    action: 'chat.session.read' | 'chat.session.update' | 'chat.session.generate',
+    id: string,
+  ): Promise<ConversationRow> => {
+    await policy.authorize(principal, action, { chatSessionId: id });
     const row = await conversations.findOwned(id, principal.user.id);
     if (!row) throw errors.notFound('Chat session');
     return row;
@@ -121,7 +132,12 @@ export function createChatService(dependencies: {
     input: TurnInput,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    const existing = conversationId === undefined ? undefined : await requireOwned(principal, conversationId);
+    // A new conversation is `chat.generate`; continuing one is `chat.session.generate` on it.
+    if (conversationId === undefined) await policy.authorize(principal, 'chat.generate');
+    const existing =
+      conversationId === undefined
+        ? undefined
+        : await requireOwned(principal, 'chat.session.generate', conversationId);
     const conversation = existing ?? (await draftSession(principal, {}));
     const rows = existing ? await conversations.messages(existing.id) : [];
     const { retrieved, ragEvents, generation } = await beginTurn(
@@ -157,7 +173,7 @@ export function createChatService(dependencies: {
     input: Omit<TurnInput, 'message'>,
     signal?: AbortSignal,
   ): AsyncGenerator<ChatEvent> {
-    const conversation = await requireOwned(principal, conversationId);
+    const conversation = await requireOwned(principal, 'chat.session.generate', conversationId);
     const rows = await conversations.messages(conversation.id);
     const lastUser = rows.findLastIndex((row) => row.role === 'user');
     const question = rows[lastUser];
@@ -247,21 +263,26 @@ export function createChatService(dependencies: {
   }
 
   return {
-    createSession: async (principal: Principal, input: { title?: string; prompt_id?: string }) =>
-      presentConversation(await createSession(principal, input)),
+    /** Starts an empty session. */
+    createSession: async (principal: Principal, input: { title?: string; prompt_id?: string }) => {
+      await policy.authorize(principal, 'chat.session.create');
+      return presentConversation(await createSession(principal, input));
+    },
     /** One page of the caller's sessions. */
     listSessions: async (principal: Principal, page: { offset: number; limit: number }) => {
+      await policy.authorize(principal, 'chat.session.list');
       const { rows, total } = await conversations.listForUser(principal.user.id, page);
       return { total, sessions: rows.map(presentConversation) };
     },
     /** One page of any user's sessions (admin view; titles and counts only). */
-    listSessionsOf: async (userId: string, page: { offset: number; limit: number }) => {
+    listSessionsOf: async (principal: Principal, userId: string, page: { offset: number; limit: number }) => {
+      await policy.authorize(principal, 'user.chats.read');
       const { rows, total } = await conversations.listForUser(userId, page);
       return { total, sessions: rows.map(presentConversation) };
     },
     /** A session with its messages. */
     getSession: async (principal: Principal, id: string) => {
-      const conversation = await requireOwned(principal, id);
+      const conversation = await requireOwned(principal, 'chat.session.read', id);
       const rows = await conversations.messages(id);
       return { ...presentConversation(conversation), messages: rows.map(presentMessage) };
     },
@@ -271,7 +292,7 @@ export function createChatService(dependencies: {
       id: string,
       changes: { title?: string; status?: 'ACTIVE' | 'COMPLETED' },
     ) => {
-      await requireOwned(principal, id);
+      await requireOwned(principal, 'chat.session.update', id);
       const title =
         changes.title === undefined
           ? undefined
@@ -286,6 +307,7 @@ export function createChatService(dependencies: {
     },
     /** Deletes a session and its messages. */
     deleteSession: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'chat.session.delete', { chatSessionId: id });
       if (!(await conversations.delete(id, principal.user.id))) throw errors.notFound('Chat session');
     },
     sendMessage,

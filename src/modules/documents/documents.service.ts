@@ -158,6 +158,13 @@ export function createDocumentsService(dependencies: {
       options: UploadOptions,
     ) => {
       try {
+        // The table first, so a refused caller learns nothing about the file (targetWorkspace checks again).
+        const { workspaceId } = options;
+        await policy.authorize(
+          principal,
+          'file.upload',
+          workspaceId === undefined ? undefined : { workspaceId },
+        );
         if (received.size === 0) throw new AppError('FILE_EMPTY', 'The file is empty');
         const type = detectDocumentKind(originalName, received.head);
         const workspace = await targetWorkspace(principal, options.workspaceId);

@@ -1,4 +1,6 @@
 import { AppError, errors, type ErrorCode } from '../../shared/errors.js';
+import type { Policy } from '../access/policy.js';
+import type { Principal } from '../auth/auth.service.js';
 import type { ModelDownloadRepository, ModelDownloadRow } from './model-download.repository.js';
 import { downloadModel, pullSizeLimit, resolvePullTarget, type PullTarget } from './model-download.js';
 import type { ModelRegistry } from './model-registry.service.js';
@@ -47,6 +49,7 @@ export function publicFailure(error: unknown): string {
 export function createModelDownloadsService(dependencies: {
   downloads: ModelDownloadRepository;
   registry: ModelRegistry;
+  policy: Pick<Policy, 'authorize'>;
   modelsDir: string;
   clock: () => Date;
   /** Decides which addresses a pull may reach (MODEL_PULL_ALLOWED_HOSTS). */
@@ -57,7 +60,7 @@ export function createModelDownloadsService(dependencies: {
   log?: (message: string, details: Record<string, unknown>) => void;
   download?: typeof downloadModel;
 }) {
-  const { downloads, registry, modelsDir, clock, guard, maxPullBytes } = dependencies;
+  const { downloads, registry, policy, modelsDir, clock, guard, maxPullBytes } = dependencies;
   const download = dependencies.download ?? downloadModel;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const activeFiles = new Set<string>();
@@ -114,7 +117,8 @@ export function createModelDownloadsService(dependencies: {
 
   return {
     /** Starts a pull by catalogue name or URL; answers at once with the download to follow. */
-    start: async (actorId: string, nameOrUrl: string, sha256?: string) => {
+    start: async (principal: Principal, nameOrUrl: string, sha256?: string) => {
+      await policy.authorize(principal, 'model.pull');
       const target = resolvePullTarget(nameOrUrl);
       // An early answer for a URL typed in; the boundary itself is the check at connection time.
       // (Catalogue URLs are pinned public hosts: no DNS round trip before answering 202.)
@@ -145,7 +149,7 @@ export function createModelDownloadsService(dependencies: {
           bytes_total: target.entry?.sizeBytes ?? null,
           error: null,
           model_id: null,
-          created_by: actorId,
+          created_by: principal.user.id,
           created_at: nowIso(),
           updated_at: nowIso(),
         });
@@ -158,13 +162,17 @@ export function createModelDownloadsService(dependencies: {
       return presentDownload(row);
     },
     /** One download. */
-    get: async (id: string) => {
+    get: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'model.downloads.read');
       const row = await downloads.findById(id);
       if (!row) throw errors.notFound('Download');
       return presentDownload(row);
     },
     /** Recent downloads. */
-    list: async () => (await downloads.list()).map(presentDownload),
+    list: async (principal: Principal) => {
+      await policy.authorize(principal, 'model.downloads.read');
+      return (await downloads.list()).map(presentDownload);
+    },
     /**
      * At start: downloads a previous process was running can no longer finish by themselves.
      * (With several replicas this needs an owner and a heartbeat per download; single process today.)

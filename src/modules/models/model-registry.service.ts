@@ -2,7 +2,10 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { AppError, errors } from '../../shared/errors.js';
 import type { LocalEngine } from '../../providers/llm/local/local-engine.js';
+import { mayAlways, type Policy } from '../access/policy.js';
+import type { Principal } from '../auth/auth.service.js';
 import { notAGguf, startsWithGgufMagic } from './download-body-checks.js';
+import { listCatalog } from './model-catalog.js';
 import { resolveImportPath } from './model-import-path.js';
 import type { ModelRepository, ModelRow } from './model.repository.js';
 
@@ -23,16 +26,21 @@ export function presentModel(row: ModelRow, loadedPath: string | undefined) {
   };
 }
 
-/** The model registry: which GGUF files exist, which one is active, and switching without a restart. */
+/**
+ * The model registry: which GGUF files exist, which one is active, and switching without a restart.
+ * Methods acting for a caller check the permission table first; register, startupModel and
+ * hasActive serve the runtime itself (a finished pull, the start-up) and have no caller.
+ */
 export function createModelRegistry(dependencies: {
   models: ModelRepository;
   engine: LocalEngine;
+  policy: Pick<Policy, 'authorize'>;
   modelsDir: string;
   /** Directories besides modelsDir whose files the API may register (MODEL_IMPORT_DIRS). */
   importDirs?: readonly string[];
   clock: () => Date;
 }) {
-  const { models, engine, modelsDir, clock } = dependencies;
+  const { models, engine, policy, modelsDir, clock } = dependencies;
   const importRoots = [modelsDir, ...(dependencies.importDirs ?? [])];
   const loadedPath = () => engine.status().model?.filePath;
   const requireModel = async (idOrName: string) => {
@@ -66,8 +74,24 @@ export function createModelRegistry(dependencies: {
   };
 
   return {
-    /** Every registered model, marking the active and the loaded one. */
-    list: async () => (await models.list()).map((row) => presentModel(row, loadedPath())),
+    /**
+     * Every registered model, marking the active and the loaded one. Server file paths and download
+     * sources (internal hosts, signed URLs) only for those with `model.source-url.read`.
+     */
+    list: async (principal: Principal) => {
+      await policy.authorize(principal, 'model.list');
+      const full = mayAlways(principal, 'model.source-url.read');
+      return (await models.list()).map((row) => {
+        const model = presentModel(row, loadedPath());
+        return full ? model : { ...model, file_path: '', source_url: null };
+      });
+    },
+
+    /** The models `pull` knows by name. */
+    catalog: async (principal: Principal) => {
+      await policy.authorize(principal, 'model.catalog.read');
+      return listCatalog();
+    },
 
     /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
     register,
@@ -76,14 +100,19 @@ export function createModelRegistry(dependencies: {
      * Registers an existing GGUF named through the API: only a regular file whose real path lies in
      * MODELS_DIR or MODEL_IMPORT_DIRS, starting with the GGUF magic; its real path is what is stored.
      */
-    importFile: async (input: { name: string; filePath: string; kind?: 'chat' | 'embedding' }) => {
+    importFile: async (
+      principal: Principal,
+      input: { name: string; filePath: string; kind?: 'chat' | 'embedding' },
+    ) => {
+      await policy.authorize(principal, 'model.register');
       const realPath = await resolveImportPath(input.filePath, importRoots);
       if (!(await startsWithGgufMagic(realPath))) throw notAGguf();
       return register({ ...input, filePath: realPath });
     },
 
     /** Loads a registered chat model into the engine and makes it active; the old one stays if loading fails. */
-    activate: async (idOrName: string) => {
+    activate: async (principal: Principal, idOrName: string) => {
+      await policy.authorize(principal, 'model.load');
       const row = await requireModel(idOrName);
       if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated here', 'id');
       if (!existsSync(row.file_path))
@@ -102,7 +131,8 @@ export function createModelRegistry(dependencies: {
     },
 
     /** Marks a model active without loading it (the CLI, while the server is stopped); used at next start. */
-    setActive: async (idOrName: string) => {
+    setActive: async (principal: Principal, idOrName: string) => {
+      await policy.authorize(principal, 'model.load');
       const row = await requireModel(idOrName);
       if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated', 'id');
       await models.activate(row.id);
@@ -113,7 +143,8 @@ export function createModelRegistry(dependencies: {
     hasActive: async () => (await models.findActive()) !== undefined,
 
     /** Unregisters a model and deletes its file when it lives in MODELS_DIR. The loaded model cannot be removed. */
-    remove: async (idOrName: string) => {
+    remove: async (principal: Principal, idOrName: string) => {
+      await policy.authorize(principal, 'model.delete');
       const row = await requireModel(idOrName);
       if (loadedPath() === path.resolve(row.file_path))
         throw errors.conflict('Activate another model before removing the loaded one');

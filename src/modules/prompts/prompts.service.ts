@@ -1,5 +1,7 @@
 import { errors } from '../../shared/errors.js';
 import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
+import type { Policy } from '../access/policy.js';
+import type { Principal } from '../auth/auth.service.js';
 import type { PromptRepository, PromptRow } from './prompt.repository.js';
 
 /** The default system prompt installed on first run (bilingual, as our users are). */
@@ -23,9 +25,16 @@ export function presentPrompt(row: PromptRow) {
   };
 }
 
-/** The system-prompt library (seed 002): admins manage it; exactly one prompt is active. */
-export function createPromptsService(dependencies: { prompts: PromptRepository; clock: () => Date }) {
-  const { prompts, clock } = dependencies;
+/**
+ * The system-prompt library (seed 002): admins manage it; exactly one prompt is active. Each method
+ * acting for a caller checks the permission table first (modules/access).
+ */
+export function createPromptsService(dependencies: {
+  prompts: PromptRepository;
+  policy: Pick<Policy, 'authorize'>;
+  clock: () => Date;
+}) {
+  const { prompts, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
   const require = async (id: string) => {
     const row = await prompts.findById(id);
@@ -35,14 +44,21 @@ export function createPromptsService(dependencies: { prompts: PromptRepository; 
 
   return {
     /** Every prompt. */
-    list: async () => (await prompts.list()).map(presentPrompt),
+    list: async (principal: Principal) => {
+      await policy.authorize(principal, 'prompt.read');
+      return (await prompts.list()).map(presentPrompt);
+    },
     /** One prompt. */
-    get: async (id: string) => presentPrompt(await require(id)),
+    get: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'prompt.read');
+      return presentPrompt(await require(id));
+    },
     /** Adds a prompt; the first prompt ever created becomes active. */
     create: async (
-      actorId: string | null,
+      principal: Principal,
       input: { name: string; content: string; description?: string | null },
     ) => {
+      await policy.authorize(principal, 'prompt.create');
       const first = (await prompts.count()) === 0;
       const row = await prompts.insert({
         id: crypto.randomUUID(),
@@ -50,14 +66,19 @@ export function createPromptsService(dependencies: { prompts: PromptRepository; 
         content: input.content,
         description: input.description ?? null,
         is_active: first ? 1 : 0,
-        created_by: actorId,
+        created_by: principal.user.id,
         created_at: nowIso(),
         updated_at: nowIso(),
       });
       return presentPrompt(row);
     },
     /** Edits a prompt (sessions keep the text they started with). */
-    update: async (id: string, changes: { name?: string; content?: string; description?: string | null }) => {
+    update: async (
+      principal: Principal,
+      id: string,
+      changes: { name?: string; content?: string; description?: string | null },
+    ) => {
+      await policy.authorize(principal, 'prompt.update');
       await require(id);
       const name =
         changes.name === undefined ? undefined : normalizeName(changes.name, 'name', NAME_MAX_LENGTH.prompt);
@@ -70,20 +91,22 @@ export function createPromptsService(dependencies: { prompts: PromptRepository; 
       );
     },
     /** Removes a prompt; the active one cannot be removed. */
-    remove: async (id: string) => {
+    remove: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'prompt.delete');
       const row = await require(id);
       if (row.is_active) throw errors.conflict('Activate another prompt before deleting the active one');
       await prompts.delete(id);
     },
     /** Makes this prompt the one new sessions use. */
-    activate: async (id: string) => {
+    activate: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'prompt.activate');
       await require(id);
       return presentPrompt((await prompts.activate(id, nowIso()))!);
     },
-    /** The prompt a new session gets: the chosen one, else the active one. */
+    /** The prompt a new session gets: the chosen one, else the active one (the chat service checked the caller). */
     resolveForSession: async (promptId: string | undefined): Promise<PromptRow | undefined> =>
       promptId ? require(promptId) : prompts.findActive(),
-    /** Installs the default prompt when the library is empty. */
+    /** Installs the default prompt when the library is empty (first run: no caller). */
     ensureDefault: async () => {
       if ((await prompts.count()) > 0) return;
       await prompts.insert({

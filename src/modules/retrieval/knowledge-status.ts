@@ -1,6 +1,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../../db/tables.js';
 import type { EmbeddingModel } from '../../providers/embeddings/embedding-model.js';
+import { scopeOf, type Policy } from '../access/policy.js';
+import type { Principal } from '../auth/auth.service.js';
 import type { DocumentRepository } from '../documents/document.repository.js';
 import { EMBED_JOB } from '../documents/documents.service.js';
 import type { EmbeddingSource } from '../documents/ingestion.js';
@@ -64,9 +66,10 @@ export async function readIndexRecord(db: Kysely<Database>): Promise<EmbeddingIn
   return row ? (JSON.parse(row.value) as EmbeddingIndexRecord) : undefined;
 }
 
-/** What /rag/health and /rag/config report. */
+/** What /rag/health and /rag/config report; each method checks the permission table first. */
 export function createKnowledgeStatus(dependencies: {
   db: Kysely<Database>;
+  policy: Pick<Policy, 'authorize'>;
   index: RetrievalIndex;
   documents: DocumentRepository;
   embeddings: EmbeddingSource & { readonly configured?: string; readonly error?: string };
@@ -78,7 +81,7 @@ export function createKnowledgeStatus(dependencies: {
     chunkOverlap: number;
   };
 }) {
-  const { db, index, documents, embeddings, defaults } = dependencies;
+  const { db, policy, index, documents, embeddings, defaults } = dependencies;
 
   // Counts are of what the caller may read (an admin: everything), never organisation-wide.
   const snapshot = async (scope: AccessScope) => {
@@ -91,8 +94,9 @@ export function createKnowledgeStatus(dependencies: {
 
   return {
     /** Health: is retrieval usable, and what is missing; counts of the caller's readable documents. */
-    health: async (scope: AccessScope) => {
-      const { counts, totals, vecVersion, model } = await snapshot(scope);
+    health: async (principal: Principal) => {
+      await policy.authorize(principal, 'rag.health.read');
+      const { counts, totals, vecVersion, model } = await snapshot(scopeOf(principal));
       const errors: string[] = [];
       if (embeddings.error) errors.push(embeddings.error);
       else if (!model)
@@ -122,8 +126,9 @@ export function createKnowledgeStatus(dependencies: {
       };
     },
     /** Configuration: models, index, search defaults; counts of the caller's readable documents. */
-    config: async (scope: AccessScope) => {
-      const { counts, totals, vecVersion, model, record } = await snapshot(scope);
+    config: async (principal: Principal) => {
+      await policy.authorize(principal, 'rag.config.read');
+      const { counts, totals, vecVersion, model, record } = await snapshot(scopeOf(principal));
       const total = Object.values(counts).reduce((sum, n) => sum + n, 0);
       return {
         embeddings: {

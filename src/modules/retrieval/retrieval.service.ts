@@ -1,6 +1,6 @@
 import { errors } from '../../shared/errors.js';
+import { scopeOf, type Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
-import { scopeOf } from '../documents/documents.service.js';
 import type { EmbeddingSource } from '../documents/ingestion.js';
 import type { SearchFilters } from './access-scope.js';
 import { matchExpressionOf, PRUNE_FROM_CHUNKS, queryTerms, withoutCommonTerms } from './search-query.js';
@@ -49,10 +49,12 @@ export const MAX_TOP_K = 20;
  */
 export function createRetrievalService(dependencies: {
   index: RetrievalIndex;
+  /** The permission table's checks (`rag.search`, first in search()). */
+  policy: Pick<Policy, 'authorize'>;
   embeddings: EmbeddingSource;
   defaults: { topK: number; similarityThreshold: number };
 }) {
-  const { index, embeddings, defaults } = dependencies;
+  const { index, policy, embeddings, defaults } = dependencies;
 
   /** The FTS5 expression for a query; in a large index, without terms most chunks contain. */
   const keywordMatch = async (query: string) => {
@@ -64,6 +66,7 @@ export function createRetrievalService(dependencies: {
   };
 
   const search = async (principal: Principal, request: SearchRequest, signal?: AbortSignal) => {
+    await policy.authorize(principal, 'rag.search');
     const topK = Math.min(request.topK ?? defaults.topK, MAX_TOP_K);
     const threshold = request.similarityThreshold ?? defaults.similarityThreshold;
     const model = embeddings.model;

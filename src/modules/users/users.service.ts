@@ -1,5 +1,7 @@
 import { AppError, errors } from '../../shared/errors.js';
 import { NAME_MAX_LENGTH, normalizeName } from '../../shared/names.js';
+import type { Policy } from '../access/policy.js';
+import type { Principal } from '../auth/auth.service.js';
 import { randomSecret } from '../auth/tokens.js';
 import type { ApiKeyRepository } from '../auth/api-key.repository.js';
 import type { AuthSessionRepository } from '../auth/auth-session.repository.js';
@@ -66,14 +68,18 @@ export function checkPasswordStrength(password: string, field = 'password'): voi
   }
 }
 
-/** Account management: what admins do to users, and what self-registration does. */
+/**
+ * Account management: what admins do to users (each method checks the permission table first), and
+ * what self-registration and the first run do (no caller to check).
+ */
 export function createUsersService(dependencies: {
   users: UserRepository;
   sessions: AuthSessionRepository;
   apiKeys: ApiKeyRepository;
+  policy: Pick<Policy, 'authorize'>;
   clock: () => Date;
 }) {
-  const { users, sessions, apiKeys, clock } = dependencies;
+  const { users, sessions, apiKeys, policy, clock } = dependencies;
 
   /** A free username: the one asked for (409 if taken), or one derived from the e-mail with a suffix. */
   const chooseUsername = async (email: string, requested: string | undefined): Promise<string> => {
@@ -97,7 +103,7 @@ export function createUsersService(dependencies: {
     }
   };
 
-  const create = async (input: NewUser): Promise<PublicUser> => {
+  const register = async (input: NewUser): Promise<PublicUser> => {
     checkPasswordStrength(input.password);
     const displayName = displayNameOf(input.display_name);
     const email = input.email.trim().toLowerCase();
@@ -134,25 +140,43 @@ export function createUsersService(dependencies: {
   };
 
   return {
-    create,
+    /** Creates an account for an administrator. */
+    create: async (principal: Principal, input: NewUser): Promise<PublicUser> => {
+      await policy.authorize(principal, 'user.create');
+      return register(input);
+    },
+
+    /**
+     * Creates an account with no caller behind it: self-registration (the route fixes the role to
+     * `user`) and the first-run admin. Never for a request acting for someone: use create().
+     */
+    register,
 
     /** One page of users with their chat counts. */
-    list: async (page: { offset: number; limit: number }) => {
+    list: async (principal: Principal, page: { offset: number; limit: number }) => {
+      await policy.authorize(principal, 'user.list');
       const [rows, total] = await Promise.all([users.listWithChatCounts(page), users.count()]);
       return { total, users: rows.map((row) => ({ ...toPublicUser(row), chat_count: row.chat_count })) };
     },
 
     /** One user by id. */
-    get: async (id: string) => toPublicUser(await requireUser(id)),
+    get: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'user.read');
+      return toPublicUser(await requireUser(id));
+    },
 
     /** Changes role, display name or disabled flag; disabling revokes every session at once. */
     update: async (
-      actorId: string,
+      principal: Principal,
       id: string,
       changes: { role?: Role; disabled?: boolean; display_name?: string | null },
     ): Promise<PublicUser> => {
+      await policy.authorize(principal, 'user.update');
       const existing = await requireUser(id);
-      if (id === actorId && (changes.disabled === true || (changes.role && changes.role !== existing.role))) {
+      if (
+        id === principal.user.id &&
+        (changes.disabled === true || (changes.role && changes.role !== existing.role))
+      ) {
         throw new AppError('FORBIDDEN', 'Admins cannot disable or demote themselves');
       }
       const now = clock().toISOString();
@@ -167,7 +191,8 @@ export function createUsersService(dependencies: {
     },
 
     /** Sets a new password (generated when none is given), forces a change at next login, ends sessions and API keys. */
-    resetPassword: async (id: string, password?: string) => {
+    resetPassword: async (principal: Principal, id: string, password?: string) => {
+      await policy.authorize(principal, 'user.reset-password');
       await requireUser(id);
       const temporary = password ?? randomSecret(12);
       checkPasswordStrength(temporary);

@@ -9,7 +9,7 @@ const tags = ['admin'];
 
 /** /api/v1/admin: the admin dashboard (admins and managers). */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = async (app, { services }) => {
-  const stats = services.repositories.usageStats;
+  const { adminStats } = services;
 
   app.get(
     '/stats',
@@ -19,22 +19,12 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     },
     async (request): Promise<AdminStats> => {
       const hours = request.query.hours;
-      const now = services.clock();
-      const usage = await stats.hourlyUsage(now, hours);
-      const [latency, counts] = await Promise.all([stats.latencyPercentiles(usage[0]!.hour), stats.counts()]);
-      const sum = (key: 'requests' | 'errors' | 'prompt_tokens' | 'completion_tokens') =>
-        usage.reduce((total, bucket) => total + bucket[key], 0);
+      const { now, usage, totals, latency } = await adminStats.usage(request.principal, hours);
       return {
         window_hours: hours,
         generated_at: now.toISOString(),
         usage,
-        totals: {
-          requests: sum('requests'),
-          errors: sum('errors'),
-          prompt_tokens: sum('prompt_tokens'),
-          completion_tokens: sum('completion_tokens'),
-          ...counts,
-        },
+        totals,
         ...latency,
         cache: { enabled: false, hit_rate: null },
         system: systemFigures(services, now),

@@ -104,7 +104,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     async (request, reply) => {
       if (!config.auth.registrationEnabled)
         throw errors.forbidden('Self-registration is disabled; ask an administrator');
-      return reply.status(201).send(await users.create({ ...request.body, role: 'user' }));
+      return reply.status(201).send(await users.register({ ...request.body, role: 'user' }));
     },
   );
 

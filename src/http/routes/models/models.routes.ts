@@ -10,7 +10,6 @@ import {
   RegisterModelBody,
 } from '../../../../contracts/models.contract.js';
 import { mayAlways } from '../../../modules/access/policy.js';
-import { listCatalog } from '../../../modules/models/model-catalog.js';
 import type { Services } from '../../../services.js';
 
 const tags = ['models'];
@@ -32,11 +31,9 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       },
     },
     async (request) => {
-      // Server file paths and download sources (internal hosts, signed URLs) are for administrators only.
+      // Server file paths (here: the loaded model's) are for administrators only.
       const admin = mayAlways(request.principal, 'model.source-url.read');
-      const models = (await modelRegistry.list()).map((model) =>
-        admin ? model : { ...model, file_path: '', source_url: null },
-      );
+      const models = await modelRegistry.list(request.principal);
       const state = presentEngine(engine.status());
       if (!admin && state.model) state.model.file_path = null;
       return { models, engine: state };
@@ -49,8 +46,8 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       config: { action: 'model.catalog.read' },
       schema: { tags, response: { 200: Type.Object({ models: Type.Array(CatalogModel) }), ...authErrors } },
     },
-    async () => ({
-      models: listCatalog().map((entry) => ({
+    async (request) => ({
+      models: (await modelRegistry.catalog(request.principal)).map((entry) => ({
         name: entry.name,
         description: entry.description,
         kind: entry.kind,
@@ -77,7 +74,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     },
     async (request, reply) =>
       reply.status(201).send(
-        await modelRegistry.importFile({
+        await modelRegistry.importFile(request.principal, {
           name: request.body.name,
           filePath: request.body.file_path,
           kind: request.body.kind,
@@ -98,13 +95,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     async (request, reply) =>
       reply
         .status(202)
-        .send(
-          await modelDownloads.start(
-            request.principal.user.id,
-            request.body.name_or_url,
-            request.body.sha256,
-          ),
-        ),
+        .send(await modelDownloads.start(request.principal, request.body.name_or_url, request.body.sha256)),
   );
 
   app.get(
@@ -116,8 +107,8 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: Type.Object({ downloads: Type.Array(ModelDownload) }), ...authErrors },
       },
     },
-    async () => ({
-      downloads: await modelDownloads.list(),
+    async (request) => ({
+      downloads: await modelDownloads.list(request.principal),
     }),
   );
 
@@ -127,7 +118,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       config: { action: 'model.downloads.read' },
       schema: { tags, params: IdParams, response: { 200: ModelDownload, ...authErrors } },
     },
-    async (request) => modelDownloads.get(request.params.id),
+    async (request) => modelDownloads.get(request.principal, request.params.id),
   );
 
   app.post(
@@ -140,7 +131,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: RegisteredModel, ...authErrors, 503: ErrorResponse },
       },
     },
-    async (request) => modelRegistry.activate(request.params.id),
+    async (request) => modelRegistry.activate(request.principal, request.params.id),
   );
 
   app.delete(
@@ -153,7 +144,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         response: { 200: Type.Object({ deleted_file: Type.Boolean() }), ...authErrors, 409: ErrorResponse },
       },
     },
-    async (request) => modelRegistry.remove(request.params.id),
+    async (request) => modelRegistry.remove(request.principal, request.params.id),
   );
 };
 

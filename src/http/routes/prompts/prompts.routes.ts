@@ -16,8 +16,8 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { action: 'prompt.read' },
       schema: { tags, response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors } },
     },
-    async () => ({
-      prompts: await prompts.list(),
+    async (request) => ({
+      prompts: await prompts.list(request.principal),
     }),
   );
 
@@ -27,7 +27,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { action: 'prompt.read' },
       schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
     },
-    async (request) => prompts.get(request.params.id),
+    async (request) => prompts.get(request.principal, request.params.id),
   );
 
   app.post(
@@ -36,8 +36,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { action: 'prompt.create' },
       schema: { tags, body: CreatePromptBody, response: { 201: Prompt, ...authErrors } },
     },
-    async (request, reply) =>
-      reply.status(201).send(await prompts.create(request.principal.user.id, request.body)),
+    async (request, reply) => reply.status(201).send(await prompts.create(request.principal, request.body)),
   );
 
   app.patch(
@@ -46,7 +45,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { action: 'prompt.update' },
       schema: { tags, params: IdParams, body: UpdatePromptBody, response: { 200: Prompt, ...authErrors } },
     },
-    async (request) => prompts.update(request.params.id, request.body),
+    async (request) => prompts.update(request.principal, request.params.id, request.body),
   );
 
   app.patch(
@@ -55,7 +54,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       config: { action: 'prompt.activate' },
       schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
     },
-    async (request) => prompts.activate(request.params.id),
+    async (request) => prompts.activate(request.principal, request.params.id),
   );
 
   app.delete(
@@ -65,7 +64,7 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
       schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors, 409: ErrorResponse } },
     },
     async (request, reply) => {
-      await prompts.remove(request.params.id);
+      await prompts.remove(request.principal, request.params.id);
       return reply.status(204).send(null);
     },
   );

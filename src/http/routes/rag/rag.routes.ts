@@ -8,7 +8,6 @@ import {
   SearchResponse,
 } from '../../../../contracts/knowledge.contract.js';
 import { ACCEPTED_EXTENSIONS } from '../../../modules/documents/extraction/file-type.js';
-import { scopeOf } from '../../../modules/access/policy.js';
 import type { Services } from '../../../services.js';
 import { errors } from '../../../shared/errors.js';
 
@@ -72,14 +71,14 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
   app.get(
     '/health',
     { config: { action: 'rag.health.read' }, schema: { tags, response: { 200: RagHealth, ...authErrors } } },
-    async (request) => knowledgeStatus.health(scopeOf(request.principal)),
+    async (request) => knowledgeStatus.health(request.principal),
   );
 
   app.get(
     '/config',
     { config: { action: 'rag.config.read' }, schema: { tags, response: { 200: RagConfig, ...authErrors } } },
     async (request) => ({
-      ...(await knowledgeStatus.config(scopeOf(request.principal))),
+      ...(await knowledgeStatus.config(request.principal)),
       // What an upload may be, so clients (the web app) can check files before sending them.
       uploads: {
         max_upload_mb: services.config.documents.maxUploadMb,

@@ -30,7 +30,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         },
       },
     },
-    async (request) => users.list({ offset: request.query.skip, limit: request.query.limit }),
+    async (request) =>
+      users.list(request.principal, { offset: request.query.skip, limit: request.query.limit }),
   );
 
   app.post(
@@ -39,7 +40,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       config: { action: 'user.create' },
       schema: { tags, body: CreateUserBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
     },
-    async (request, reply) => reply.status(201).send(await users.create(request.body)),
+    async (request, reply) => reply.status(201).send(await users.create(request.principal, request.body)),
   );
 
   app.get(
@@ -48,7 +49,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       config: { action: 'user.read' },
       schema: { tags, params: IdParams, response: { 200: User, ...authErrors } },
     },
-    async (request) => users.get(request.params.id),
+    async (request) => users.get(request.principal, request.params.id),
   );
 
   app.patch(
@@ -57,7 +58,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       config: { action: 'user.update' },
       schema: { tags, params: IdParams, body: UpdateUserBody, response: { 200: User, ...authErrors } },
     },
-    async (request) => users.update(request.principal.user.id, request.params.id, request.body),
+    async (request) => users.update(request.principal, request.params.id, request.body),
   );
 
   app.post(
@@ -71,7 +72,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         response: { 200: Type.Object({ temporary_password: Type.Optional(Type.String()) }), ...authErrors },
       },
     },
-    async (request) => users.resetPassword(request.params.id, request.body.password),
+    async (request) => users.resetPassword(request.principal, request.params.id, request.body.password),
   );
 
   app.get(
@@ -89,8 +90,8 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
       },
     },
     async (request) => {
-      await users.get(request.params.id);
-      return chat.listSessionsOf(request.params.id, {
+      await users.get(request.principal, request.params.id);
+      return chat.listSessionsOf(request.principal, request.params.id, {
         offset: request.query.skip,
         limit: request.query.limit,
       });
