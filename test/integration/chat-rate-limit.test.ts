@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import WebSocket from 'ws';
 import { readSse } from '../helpers/sse.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { wsChat as wsChatAt } from '../helpers/ws.js';
 
 // A small limit set through configuration, as an operator would.
 const PER_MINUTE = 5;
 
 let t: TestApp;
+const wsChat = (token: string, frame: unknown) => wsChatAt(t.url, token, frame);
 beforeAll(async () => {
   t = await startTestApp({ listen: true, env: { RATE_LIMIT_PER_MINUTE: String(PER_MINUTE) } });
 });
@@ -27,23 +28,6 @@ const quota = (response: Response) => ({
 
 const sessionCount = async (token: string) =>
   ((await (await fetch(`${t.url}/api/v1/chat/sessions`, { headers: bearer(token) })).json()) as any).total;
-
-/** Sends one message frame on a fresh socket and returns the frames up to `done`. */
-async function wsChat(token: string, frame: unknown): Promise<any[]> {
-  const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/chat/ws?token=${token}`);
-  const frames: any[] = [];
-  await new Promise<void>((resolve, reject) => {
-    socket.on('open', () => socket.send(JSON.stringify(frame)));
-    socket.on('message', (data) => {
-      const parsed = JSON.parse((data as Buffer).toString('utf8'));
-      frames.push(parsed);
-      if (parsed.done) resolve();
-    });
-    socket.on('error', reject);
-  });
-  socket.close();
-  return frames;
-}
 
 const expectRateLimited = async (response: Response) => {
   expect(response.status).toBe(429);

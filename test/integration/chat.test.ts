@@ -2,8 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { readSse } from '../helpers/sse.js';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
+import { wsChat as wsChatAt } from '../helpers/ws.js';
 
 let t: TestApp;
+const wsChat = (token: string, frame: unknown) => wsChatAt(t.url, token, frame);
 let alice: { id: string; email: string; token: string };
 let bob: { id: string; token: string };
 
@@ -292,22 +294,6 @@ describe('WebSocket chat', () => {
     expect(frames.at(-1)).toMatchObject({ done: true, error: { code: 'VALIDATION_ERROR' } });
   });
 });
-
-async function wsChat(token: string, frame: unknown): Promise<any[]> {
-  const socket = new WebSocket(`${t.url.replace('http', 'ws')}/api/v1/chat/ws?token=${token}`);
-  const frames: any[] = [];
-  await new Promise<void>((resolve, reject) => {
-    socket.on('open', () => socket.send(JSON.stringify(frame)));
-    socket.on('message', (data) => {
-      const parsed = JSON.parse((data as Buffer).toString('utf8'));
-      frames.push(parsed);
-      if (parsed.done) resolve();
-    });
-    socket.on('error', reject);
-  });
-  socket.close();
-  return frames;
-}
 
 async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
