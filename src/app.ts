@@ -99,6 +99,14 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       security: [{ bearer: [] }],
     },
   });
+  // A JSON body names only the fields its schema lists: an unknown key is a 400, never a column that
+  // a service might pass on to SQL (mass assignment). Schemas that say otherwise keep their rule.
+  app.addHook('onRoute', (route) => {
+    const body = route.schema?.body as { type?: unknown; additionalProperties?: unknown } | undefined;
+    if (body?.type === 'object' && body.additionalProperties === undefined) {
+      route.schema = { ...route.schema, body: { ...body, additionalProperties: false } };
+    }
+  });
   // Swagger UI's own routes are documentation: public, like /openapi.json, with the CSP its page needs.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs'))

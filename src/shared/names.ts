@@ -6,6 +6,8 @@ export { NAME_MAX_LENGTH } from '../../contracts/names.contract.js';
 
 const FORBIDDEN = new RegExp(`[${NAME_FORBIDDEN_CHARACTERS}]`, 'u');
 const FORBIDDEN_ALL = new RegExp(`[${NAME_FORBIDDEN_CHARACTERS}]+`, 'gu');
+/** A character someone reading the name can see: not white space, not a forbidden or combining one. */
+const VISIBLE = new RegExp(`[^${NAME_FORBIDDEN_CHARACTERS}\\s\\p{M}]`, 'u');
 
 /**
  * The one way a name a user gives (workspace, chat title, system prompt, API key, display name) is
@@ -19,7 +21,7 @@ export function normalizeName(value: string, field: string, maxLength: number): 
   if (FORBIDDEN.test(normalized))
     throw errors.validation(`${field} must not contain control or invisible formatting characters`, field);
   const name = normalized.trim();
-  if (name === '') throw errors.validation(`${field} must not be empty`, field);
+  if (!VISIBLE.test(name)) throw errors.validation(`${field} must not be empty`, field);
   if ([...name].length > maxLength)
     throw errors.validation(`${field} must be at most ${maxLength} characters`, field);
   return name;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NAME_MAX_LENGTH } from '../../contracts/names.contract.js';
+import { uploadFile } from '../helpers/upload.js';
 import { startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
@@ -91,6 +92,14 @@ const HOSTILE = [
   ['empty', ''],
   ['blank', '   '],
   ['ideographic blank', '\u3000\u00a0'],
+  ['Hangul filler', '\u3164'],
+  ['blank braille pattern', '\u2800'],
+  ['halfwidth Hangul filler', '\uFFA0'],
+  ['lone combining mark', '\u0301'],
+  ['combining grapheme joiner', 'Fin\u034Fance'],
+  ['Khmer inherent vowel', '\u17B4'],
+  ['private-use character', 'Fin\uE000ance'],
+  ['noncharacter', 'Fin\uFFFFance'],
 ];
 
 describe.each(KINDS)('$kind', ({ field, max, create, rename, read }) => {
@@ -112,6 +121,14 @@ describe.each(KINDS)('$kind', ({ field, max, create, rename, read }) => {
     expect([over.status, over.body.error?.details?.field]).toEqual([400, field]);
     const at = await create(`${'é'.repeat(max - 4)}${unique()}`.slice(0, max));
     expect(at.status).toBe(201);
+  });
+
+  it('counts the maximum after NFC and trimming: decomposed letters and outer spaces do not count', async () => {
+    const suffix = unique();
+    const decomposed = `${'e\u0301'.repeat(max - suffix.length)}${suffix}`;
+    const answer = await create(`  ${decomposed}  `);
+    expect(answer.status).toBe(201);
+    expect([...read(answer.body)].length).toBe(max);
   });
 
   it('stores the name trimmed and NFC-normalised', async () => {
@@ -140,6 +157,21 @@ it('treats one workspace name typed in two Unicode forms as the same name', asyn
 it('documents the name rules in the OpenAPI schema', async () => {
   const { body } = await t.call('GET', '/openapi.json');
   const schema = body.paths['/api/v1/workspaces/'].post.requestBody.content['application/json'].schema;
-  expect(schema.properties.name).toMatchObject({ minLength: 1, maxLength: NAME_MAX_LENGTH.workspace });
+  // The documented limit counts characters after NFC and trimming (checked by the service); the
+  // schema's own maxLength is only a guard against huge input before normalising.
+  expect(schema.properties.name.minLength).toBe(1);
+  expect(schema.properties.name.description).toContain(
+    `1 to ${NAME_MAX_LENGTH.workspace} characters after NFC and trimming`,
+  );
+  expect(schema.properties.name.maxLength).toBeGreaterThanOrEqual(NAME_MAX_LENGTH.workspace);
   expect(schema.properties.name.pattern).toContain('\\p{Cc}\\p{Cf}');
+});
+
+it('stores an uploaded file name without bidi overrides or other invisible characters', async () => {
+  const user = await t.createUser('user');
+  const upload = await uploadFile(t, user.token, 'invoice\u202Egpj.txt', 'plain text');
+  expect(upload.status).toBe(201);
+  const detail = await t.call('GET', `/api/v1/files/${upload.body.id}`, user.token);
+  expect(detail.body.original_filename).not.toMatch(/[\u202A-\u202E\u2066-\u2069\u200B-\u200F]/u);
+  expect(detail.body.original_filename).toContain('gpj.txt');
 });

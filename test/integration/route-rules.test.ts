@@ -57,6 +57,17 @@ describe('route rules', () => {
     expect(missing).toEqual([]);
   });
 
+  it('refuses unknown keys in every JSON body (no mass assignment of columns)', () => {
+    const open = routes
+      .filter((route) => {
+        const body = route.schema?.body as { type?: unknown; additionalProperties?: unknown } | undefined;
+        return body?.type === 'object' && body.additionalProperties !== false;
+      })
+      .map(describeRoute);
+    expect(open).toEqual([]);
+    expect(routes.filter((route) => route.schema?.body).length).toBeGreaterThan(20);
+  });
+
   it('keeps public routes to the documented few: sign-in, health, API docs and the web app', () => {
     const isPublic = routes.filter((route) => route.config?.public === true).map((route) => route.url);
     const allowed = [

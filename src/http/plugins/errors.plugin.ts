@@ -44,10 +44,16 @@ export function toErrorResponse(error: unknown): {
   if (fastifyError.validation) {
     const first = fastifyError.validation[0];
     const location = fastifyError.validationContext ?? 'body';
-    const missing = (first?.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const params = first?.params as { missingProperty?: string; additionalProperty?: string } | undefined;
+    const missing = params?.missingProperty;
+    const unknown = params?.additionalProperty;
     const pointer = (first?.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
-    const field = [pointer, missing].filter(Boolean).join('.') || location;
-    const message = missing ? `${field} is required` : `${field} ${first?.message ?? 'is invalid'}`;
+    const field = [pointer, missing ?? unknown].filter(Boolean).join('.') || location;
+    const message = missing
+      ? `${field} is required`
+      : unknown
+        ? `${field} is not a field this request accepts`
+        : `${field} ${first?.message ?? 'is invalid'}`;
     return {
       status: 400,
       body: { error: { code: 'VALIDATION_ERROR', message, details: { field, location } } },

@@ -299,7 +299,7 @@ export function createChatService(dependencies: {
           : normalizeName(changes.title, 'title', NAME_MAX_LENGTH.chatTitle);
       return presentConversation(
         (await conversations.update(id, principal.user.id, {
-          ...changes,
+          ...(changes.status !== undefined && { status: changes.status }),
           ...(title !== undefined && { title }),
           updated_at: nowIso(),
         }))!,

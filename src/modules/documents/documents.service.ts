@@ -1,4 +1,5 @@
 import { AppError, errors } from '../../shared/errors.js';
+import { nameFromText } from '../../shared/names.js';
 import type { DocumentStatus, DocumentVisibility } from '../../db/tables.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { JobRepository } from '../jobs/job.repository.js';
@@ -278,8 +279,8 @@ export function createDocumentsService(dependencies: {
 /** A user-supplied file name made safe to store and show: base name only, no control characters. */
 export function safeDisplayName(name: string): string {
   const base = name.split(/[\\/]/).pop() ?? '';
-  // eslint-disable-next-line no-control-regex
-  const clean = base.replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  // Control, bidi-override and other invisible characters would disguise the name (…\u202Egpj.txt).
+  const clean = nameFromText(base);
   return (clean || 'file').slice(0, 255);
 }
 

@@ -84,7 +84,8 @@ export function createPromptsService(dependencies: {
         changes.name === undefined ? undefined : normalizeName(changes.name, 'name', NAME_MAX_LENGTH.prompt);
       return presentPrompt(
         (await prompts.update(id, {
-          ...changes,
+          ...(changes.content !== undefined && { content: changes.content }),
+          ...(changes.description !== undefined && { description: changes.description }),
           ...(name !== undefined && { name }),
           updated_at: nowIso(),
         }))!,

@@ -118,8 +118,10 @@ export function createWorkspacesService(dependencies: {
           : normalizeName(changes.name, 'name', NAME_MAX_LENGTH.workspace);
       const renamed = name !== undefined && name !== row.name;
       if (renamed) await checkRename(principal, row, name);
+      // Only the fields a caller may change reach SQL, never the request's other keys.
       await workspaces.update(id, {
-        ...changes,
+        ...(changes.description !== undefined && { description: changes.description }),
+        ...(changes.status !== undefined && { status: changes.status }),
         ...(name !== undefined && { name }),
         ...(renamed && row.personal_owner_id !== null && { needs_review: 0 }),
         updated_at: nowIso(),
