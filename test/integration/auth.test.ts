@@ -226,6 +226,18 @@ describe('API keys', () => {
     expect((await me(key)).statusCode).toBe(401);
   });
 
+  it("cannot create further keys, so revoking a leaked key ends its holder's access", async () => {
+    const user = await t.createUser();
+    const { key, id } = (await t.call('POST', '/api/v1/auth/api-keys', user.token, { name: 'leaked' })).body;
+    const minted = await t.call('POST', '/api/v1/auth/api-keys', key, { name: 'child' });
+    expect(minted.status).toBe(403);
+    expect(minted.body.error.code).toBe('FORBIDDEN');
+    const keys = (await t.call('GET', '/api/v1/auth/api-keys', user.token)).body.api_keys;
+    expect(keys.map((entry: { id: string }) => entry.id)).toEqual([id]);
+    expect((await t.call('DELETE', `/api/v1/auth/api-keys/${id}`, user.token)).status).toBe(204);
+    expect((await me(key)).statusCode).toBe(401);
+  });
+
   it('expire at their expiry time', async () => {
     const user = await t.createUser();
     const soon = new Date(Date.now() + 1500).toISOString();

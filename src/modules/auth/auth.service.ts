@@ -205,6 +205,9 @@ export function createAuthService(dependencies: {
     /** Creates an API key for the caller; the key itself is returned only now. */
     createApiKey: async (principal: Principal, name: string, expiresAt?: string) => {
       await policy.authorize(principal, 'apikey.create');
+      // A leaked key must not be able to mint a second one that outlives its revocation.
+      if (principal.apiKeyId)
+        throw errors.forbidden('An API key cannot create API keys; sign in to create one');
       if (expiresAt !== undefined && !(Date.parse(expiresAt) > clock().getTime())) {
         throw errors.validation('expires_at must be a future date-time', 'expires_at');
       }
