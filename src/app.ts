@@ -12,6 +12,7 @@ import { inputLimitsPlugin } from './http/plugins/input-limits.plugin.js';
 import {
   docsRouteHelmet,
   securityHeadersPlugin,
+  clientErrorHandler,
   setFallbackSecurityHeaders,
 } from './http/plugins/security-headers.plugin.js';
 import { webAppPlugin } from './http/plugins/web-app.plugin.js';
@@ -80,6 +81,8 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
       const { status, body } = toErrorResponse(error);
       void setFallbackSecurityHeaders(reply).status(status).send(body);
     },
+    // A request the HTTP parser refuses (431, 408, 400) gets the same safe headers and error shape.
+    clientErrorHandler,
     // Fastify's defaults, pinned: a JSON body with a `__proto__` or `constructor.prototype` key is a 400.
     onProtoPoisoning: 'error',
     onConstructorPoisoning: 'error',

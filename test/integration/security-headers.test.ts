@@ -1,11 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { bearer, startTestApp, type TestApp } from '../helpers/test-app.js';
 
 let t: TestApp;
 let admin: string;
 
 beforeAll(async () => {
-  t = await startTestApp({ model: false });
+  t = await startTestApp({ model: false, listen: true });
   admin = await t.adminToken();
 });
 afterAll(() => t.close());
@@ -85,5 +86,37 @@ describe('HSTS behind a trusted proxy', () => {
   it('is not sent when the proxy forwarded plain HTTP', async () => {
     const response = await proxied.app.inject({ url: '/health', headers: { 'x-forwarded-proto': 'http' } });
     expect(response.headers['strict-transport-security']).toBeUndefined();
+  });
+});
+
+describe('answers the HTTP parser refuses', () => {
+  /** Sends raw bytes to the listening server and returns the whole answer. */
+  const raw = (request: string) =>
+    new Promise<string>((resolve, reject) => {
+      const { hostname, port } = new URL(t.url);
+      const socket = connect(Number(port), hostname, () => socket.end(request));
+      let answer = '';
+      socket.on('data', (chunk) => (answer += chunk.toString('latin1')));
+      socket.on('close', () => resolve(answer));
+      socket.on('error', reject);
+    });
+
+  it.each([
+    [
+      '431, headers too large',
+      `GET /api/v1/auth/me HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(70_000)}\r\n\r\n`,
+      431,
+      'HEADERS_TOO_LARGE',
+    ],
+    ['400, not HTTP', 'NOT HTTP AT ALL\r\n\r\n', 400, 'BAD_REQUEST'],
+  ])('%s: safe headers and our error shape', async (_name, request, status, code) => {
+    const answer = await raw(request);
+    const [head = '', body = ''] = answer.split('\r\n\r\n');
+    expect(head).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+    expect(head).toMatch(/\r\nX-Content-Type-Options: nosniff\r\n/i);
+    expect(head).toMatch(/\r\nX-Frame-Options: DENY\r\n/i);
+    expect(head).toMatch(/\r\nReferrer-Policy: no-referrer\r\n/i);
+    expect(head).toMatch(/\r\nContent-Security-Policy: [^\r]*frame-ancestors 'none'/i);
+    expect(JSON.parse(body)).toEqual({ error: { code, message: expect.any(String) } });
   });
 });
