@@ -89,10 +89,14 @@ const portOf = (url: URL) => (url.port !== '' ? Number(url.port) : url.protocol 
 /** The URL's host without IPv6 brackets. */
 export const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 
+// One answer whatever the reason (loopback, private, no address…): naming the address class would let
+// a caller map which internal names exist and where they point. The reason stays in the cause.
 const blocked = (url: URL, reason: string) =>
-  new AppError('MODEL_PULL_BLOCKED', `Pulling from ${url.host} is not allowed (${reason})`, {
-    details: { host: url.host },
-  });
+  new AppError(
+    'MODEL_PULL_BLOCKED',
+    `Pulling from ${url.host} is not allowed: only public addresses, or hosts in MODEL_PULL_ALLOWED_HOSTS`,
+    { details: { host: url.host }, cause: new Error(reason) },
+  );
 
 /** Builds the guard from the MODEL_PULL_ALLOWED_HOSTS entries and a resolver. */
 export function createAddressGuard(options: {
