@@ -26,7 +26,25 @@ export async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
-  await app.listen({ host: config.server.host, port: config.server.port });
+  try {
+    await app.listen({ host: config.server.host, port: config.server.port });
+  } catch (error) {
+    // Without this the model, database and job worker would keep a server that never listens alive.
+    closing = true;
+    await app.close();
+    await runtime.close();
+    throw listenError(error, config.server.host, config.server.port);
+  }
+}
+
+/** A listen failure in words an operator can act on. */
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = (error as { code?: string }).code;
+  if (code === 'EADDRINUSE')
+    return new Error(`${host}:${port} is already in use (another PrivateStack?); stop it or set PORT`);
+  if (code === 'EACCES')
+    return new Error(`No permission to listen on ${host}:${port}; choose a PORT above 1023`);
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function announceAdmin(

@@ -4,6 +4,7 @@ import type { DatabaseHandle } from './db/database.js';
 import { createApiKeyRepository } from './modules/auth/api-key.repository.js';
 import { createAuthSessionRepository } from './modules/auth/auth-session.repository.js';
 import { createAuthService } from './modules/auth/auth.service.js';
+import { FIRST_ADMIN_USERNAME, forgetInitialPassword } from './modules/auth/bootstrap.js';
 import { createDeviceTokens } from './modules/auth/device-tokens.js';
 import { createTokenSigner } from './modules/auth/tokens.js';
 import { createChatService } from './modules/chat/chat.service.js';
@@ -98,6 +99,9 @@ export function createServices(config: Config, dependencies: Dependencies) {
     limits: config.auth,
     policy,
     clock,
+    onPasswordChanged: (username) => {
+      if (username === FIRST_ADMIN_USERNAME) forgetInitialPassword(config.storage.dataDir);
+    },
   });
   const prompts = createPromptsService({ prompts: repositories.prompts, policy, clock });
   const knowledge = createKnowledge(config, db, repositories, policy, clock);

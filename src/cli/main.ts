@@ -39,6 +39,8 @@ export async function runCli(argv: string[]): Promise<void> {
         : String(error);
     process.stderr.write(`error: ${message}\n`);
     process.exitCode = 1;
+    // A server that failed to start must not linger: llama.cpp's native threads would keep it alive.
+    if (args[2] === 'serve') process.exit(1);
   }
 }
 

@@ -50,6 +50,8 @@ export function createAuthService(dependencies: {
   /** The permission table's checks. */
   policy: Pick<Policy, 'authorize'>;
   clock: () => Date;
+  /** Told after a user changed their own password (the first-run password file is then deleted). */
+  onPasswordChanged?: (username: string) => void;
 }) {
   const { users, sessions, apiKeys, signer, deviceTokens, limits, policy, clock } = dependencies;
   const nowIso = () => clock().toISOString();
@@ -181,6 +183,7 @@ export function createAuthService(dependencies: {
       });
       await sessions.revokeAllForUser(user.id, now, principal.sessionId);
       if (change.revokeApiKeys) await apiKeys.revokeAllForUser(user.id, now);
+      dependencies.onPasswordChanged?.(user.username);
       return principal.sessionId
         ? continueSession(updated!, principal.sessionId)
         : startSession(updated!, client);

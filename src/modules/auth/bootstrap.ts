@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomSecret } from './tokens.js';
 import type { UsersService } from '../users/users.service.js';
@@ -13,6 +13,17 @@ export function ensureJwtSecret(dataDir: string, configured: string | undefined)
   const secret = randomSecret(48);
   writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
   return secret;
+}
+
+/** The username of the first-run admin, whose generated password is kept in a file until changed. */
+export const FIRST_ADMIN_USERNAME = 'admin';
+
+/** Where the first-run admin's generated password is kept (0600) until it is changed. */
+export const initialPasswordFile = (dataDir: string) => path.join(dataDir, 'initial-admin-password');
+
+/** Deletes the first-run password file: once changed, it only misleads (and is a stale secret). */
+export function forgetInitialPassword(dataDir: string): void {
+  rmSync(initialPasswordFile(dataDir), { force: true });
 }
 
 /** What first-run admin creation did, so the caller can tell the operator. */
@@ -30,11 +41,16 @@ export async function ensureAdmin(options: {
   email: string;
   password: string | undefined;
 }): Promise<AdminBootstrapResult> {
-  if (await options.users.hasAdmin()) return { created: false };
+  if (await options.users.hasAdmin()) {
+    // Changed by the CLI (`users passwd`) or before this check existed: the file is stale.
+    const first = await options.users.findByLogin(FIRST_ADMIN_USERNAME);
+    if (first && first.must_change_password === 0) forgetInitialPassword(options.dataDir);
+    return { created: false };
+  }
   const generated = options.password === undefined ? randomSecret(18) : undefined;
   const user = await options.usersService.register({
     email: options.email,
-    username: 'admin',
+    username: FIRST_ADMIN_USERNAME,
     password: options.password ?? generated!,
     role: 'admin',
     display_name: 'Administrator',
@@ -42,7 +58,7 @@ export async function ensureAdmin(options: {
   });
   if (!generated) return { created: true, email: user.email };
   mkdirSync(options.dataDir, { recursive: true });
-  const passwordFile = path.join(options.dataDir, 'initial-admin-password');
+  const passwordFile = initialPasswordFile(options.dataDir);
   writeFileSync(passwordFile, `${generated}\n`, { mode: 0o600 });
   return { created: true, email: user.email, generatedPassword: generated, passwordFile };
 }
