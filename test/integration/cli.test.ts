@@ -65,6 +65,27 @@ describe('privatestack CLI', () => {
     expect(bad.stderr).toContain('--role must be one of');
   });
 
+  it('answers usage errors of `users create` with exit code 2 and creates nothing', async () => {
+    const attempts = [
+      [['notanemail', '--password', 'long enough password'], 'email must be an e-mail address'],
+      [['short@example.test', '--password', 'short'], 'password'],
+      [['role@example.test', '--role', 'root'], '--role must be one of'],
+      [[], "missing required argument 'email'"],
+    ] as const;
+    for (const [args, message] of attempts) {
+      const failure = (await cli('users', 'create', ...args).catch((error: unknown) => error)) as {
+        code?: number;
+        stderr?: string;
+      };
+      expect(failure.code, args.join(' ')).toBe(2);
+      expect(failure.stderr).toContain(message);
+    }
+    const list = await cli('users', 'list');
+    expect(list.stdout).not.toMatch(/notanemail|short@example|role@example/);
+    const help = await cli('users', 'create', '--help');
+    expect(help.stdout).toMatch(/--username <name>\s+login name/);
+  });
+
   it('doctor checks the pulled model against its recorded sha256', async () => {
     const doctor = await cli('doctor');
     expect(doctor.stdout).toContain('Model file sha256 matches the registry');

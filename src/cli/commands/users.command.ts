@@ -1,8 +1,16 @@
 import type { Command } from 'commander';
 import type { Role } from '../../modules/users/user.repository.js';
+import { AppError } from '../../shared/errors.js';
 import { CLI_OPERATOR, printTable, withRuntime } from '../cli-runtime.js';
+import { exitTwoOnUsageErrors, UsageError, withUsageErrors } from './knowledge-cli.js';
 
 const ROLES: Role[] = ['admin', 'manager', 'user', 'viewer'];
+
+/** A value the command was given that the service refuses (bad e-mail, short password) is a usage error: exit 2. */
+function asUsageError(error: unknown): never {
+  if (error instanceof AppError && error.code === 'VALIDATION_ERROR') throw new UsageError(error.message);
+  throw error;
+}
 
 /** `privatestack users create|list|passwd|disable|enable`: account administration from the shell. */
 export function registerUsersCommand(program: Command): void {
@@ -11,26 +19,34 @@ export function registerUsersCommand(program: Command): void {
   users
     .command('create')
     .argument('<email>')
-    .option('--username <name>')
+    .option('--username <name>', 'login name (default: made from the e-mail address)')
     .option('--role <role>', `one of ${ROLES.join(', ')}`, 'user')
     .option('--password <password>', 'initial password (default: generated, must be changed at first login)')
     .description('Create an account')
-    .action(async (email: string, flags: { username?: string; role: string; password?: string }) => {
-      if (!ROLES.includes(flags.role as Role)) throw new Error(`--role must be one of ${ROLES.join(', ')}`);
-      await withRuntime(async ({ services }) => {
-        const generated = flags.password ? undefined : crypto.randomUUID().replaceAll('-', '').slice(0, 16);
-        const user = await services.users.create(CLI_OPERATOR, {
-          email,
-          username: flags.username,
-          role: flags.role as Role,
-          password: flags.password ?? generated!,
-          must_change_password: generated !== undefined,
-        });
-        process.stdout.write(`created ${user.username} <${user.email}> as ${user.role}\n`);
-        if (generated)
-          process.stdout.write(`temporary password: ${generated} (must be changed at first login)\n`);
-      });
-    });
+    .exitOverride(exitTwoOnUsageErrors)
+    .action(
+      withUsageErrors(
+        async (email: string, flags: { username?: string; role: string; password?: string }) => {
+          if (!ROLES.includes(flags.role as Role))
+            throw new UsageError(`--role must be one of ${ROLES.join(', ')}`);
+          await withRuntime(async ({ services }) => {
+            const generated = flags.password
+              ? undefined
+              : crypto.randomUUID().replaceAll('-', '').slice(0, 16);
+            const user = await services.users.create(CLI_OPERATOR, {
+              email,
+              username: flags.username,
+              role: flags.role as Role,
+              password: flags.password ?? generated!,
+              must_change_password: generated !== undefined,
+            });
+            process.stdout.write(`created ${user.username} <${user.email}> as ${user.role}\n`);
+            if (generated)
+              process.stdout.write(`temporary password: ${generated} (must be changed at first login)\n`);
+          }).catch(asUsageError);
+        },
+      ),
+    );
 
   users
     .command('list')

@@ -107,6 +107,8 @@ export function createUsersService(dependencies: {
     checkPasswordStrength(input.password);
     const displayName = displayNameOf(input.display_name);
     const email = input.email.trim().toLowerCase();
+    // One "@" with something on each side and no spaces; `admin@localhost` (the default) is fine.
+    if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw errors.validation('email must be an e-mail address', 'email');
     if (await users.findByLogin(email)) throw errors.conflict('A user with this email already exists');
     const username = await chooseUsername(email, input.username);
     const now = clock().toISOString();
