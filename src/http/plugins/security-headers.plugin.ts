@@ -55,12 +55,16 @@ const API_CSP_HEADER = Object.entries(API_CSP)
  * decode, through `frameworkErrors`), where helmet's onRequest hook never gets to set them.
  */
 export function setFallbackSecurityHeaders(reply: FastifyReply): FastifyReply {
-  return reply
-    .header('Content-Security-Policy', API_CSP_HEADER)
-    .header('X-Content-Type-Options', 'nosniff')
-    .header('X-Frame-Options', 'DENY')
-    .header('Referrer-Policy', 'no-referrer');
+  return reply.headers(FALLBACK_HEADERS);
 }
+
+/** The headers helmet would have set, for answers written before (or without) its hook. */
+const FALLBACK_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy': API_CSP_HEADER,
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Referrer-Policy': 'no-referrer',
+};
 
 /** What a malformed request at the HTTP parser gets: status, our error code and message. */
 const CLIENT_ERRORS: Record<string, [number, string, string]> = {
@@ -85,8 +89,10 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
         `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
-        `Content-Security-Policy: ${API_CSP_HEADER}\r\nX-Content-Type-Options: nosniff\r\n` +
-        `X-Frame-Options: DENY\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n\r\n${body}`,
+        Object.entries(FALLBACK_HEADERS)
+          .map(([name, value]) => `${name}: ${value}\r\n`)
+          .join('') +
+        `Connection: close\r\n\r\n${body}`,
     );
   }
   socket.destroy(error);
