@@ -116,13 +116,13 @@ it('uploads by drop and picker, shows live status, previews, re-processes, filte
   // Filters: by status (server) and by name (in the page).
   const status = page.getByLabel('Status', { exact: true });
   await status.selectOption({ label: 'Failed' });
-  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 10_000 }).toBe(1);
+  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 30_000 }).toBe(1);
   expect(await row(page, 'blank.txt').count()).toBe(1);
   await status.selectOption({ label: 'Ready' });
-  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 10_000 }).toBe(2);
+  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 30_000 }).toBe(2);
   expect(await row(page, 'blank.txt').count()).toBe(0);
   await status.selectOption({ label: 'All statuses' });
-  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 10_000 }).toBe(3);
+  await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 30_000 }).toBe(3);
   await page.getByLabel('Search by name').fill('travel');
   await expect.poll(() => page.getByTestId('document-row').count(), { timeout: 10_000 }).toBe(1);
   await page.getByLabel('Search by name').fill('');
