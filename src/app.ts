@@ -16,6 +16,7 @@ import {
   setFallbackSecurityHeaders,
 } from './http/plugins/security-headers.plugin.js';
 import { webAppPlugin } from './http/plugins/web-app.plugin.js';
+import { openApiOptions } from './http/openapi/openapi-options.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { chatWebSocketRoutes } from './http/routes/chat/chat-ws.routes.js';
@@ -95,13 +96,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   if (config.server.corsOrigins) {
     await app.register(cors, { origin: config.server.corsOrigins.split(',').map((origin) => origin.trim()) });
   }
-  await app.register(swagger, {
-    openapi: {
-      info: { title: 'PrivateStack API', version: VERSION, description: 'Private, self-hosted LLM platform' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
-      security: [{ bearer: [] }],
-    },
-  });
+  await app.register(swagger, openApiOptions(VERSION));
   // A JSON body names only the fields its schema lists: an unknown key is a 400, never a column that
   // a service might pass on to SQL (mass assignment). Schemas that say otherwise keep their rule.
   app.addHook('onRoute', (route) => {

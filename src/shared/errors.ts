@@ -55,7 +55,8 @@ export interface AppErrorOptions {
   readonly rateLimit?: RateLimitState;
 }
 
-const DEFAULT_STATUS: Record<ErrorCode, number> = {
+/** The HTTP status each code answers with unless thrown with another (the API reference lists codes by status). */
+export const DEFAULT_STATUS: Readonly<Record<ErrorCode, number>> = {
   VALIDATION_ERROR: 400,
   CONTEXT_LENGTH_EXCEEDED: 400,
   UNAUTHORIZED: 401,

@@ -156,7 +156,7 @@ it('treats one workspace name typed in two Unicode forms as the same name', asyn
 
 it('documents the name rules in the OpenAPI schema', async () => {
   const { body } = await t.call('GET', '/openapi.json');
-  const schema = body.paths['/api/v1/workspaces/'].post.requestBody.content['application/json'].schema;
+  const schema = body.paths['/api/v1/workspaces'].post.requestBody.content['application/json'].schema;
   // The documented limit counts characters after NFC and trimming (checked by the service); the
   // schema's own maxLength is only a guard against huge input before normalising.
   expect(schema.properties.name.minLength).toBe(1);
