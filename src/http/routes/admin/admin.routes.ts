@@ -15,7 +15,14 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/stats',
     {
       config: { action: 'admin.stats.read' },
-      schema: { tags, querystring: StatsQuery, response: { 200: AdminStats, ...authErrors } },
+      schema: {
+        summary: 'Get the dashboard figures',
+        description:
+          'Answers, tokens, errors and latency per hour over the last `hours` (default 24), plus system figures.',
+        tags,
+        querystring: StatsQuery,
+        response: { 200: AdminStats, ...authErrors },
+      },
     },
     async (request): Promise<AdminStats> => {
       const hours = request.query.hours;

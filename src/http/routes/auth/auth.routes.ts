@@ -51,6 +51,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { public: true },
       schema: {
+        summary: 'Log in',
+        description:
+          'Send `email` (or `username`) and `password`; the answer has an `access_token` (a JWT for `Authorization: Bearer`, valid `JWT_ACCESS_MINUTES`) and a `refresh_token` for `POST /auth/refresh`. Repeated failures are refused per account and per address with 429 and `Retry-After` (the wait doubles). A first-run admin gets tokens but must change the password before anything else.',
         tags,
         body: LoginBody,
         headers: transportHeader,
@@ -77,6 +80,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { public: true },
       schema: {
+        summary: 'Refresh the access token',
+        description:
+          'Exchanges a refresh token for a new pair; the old refresh token stops working (presenting it again ends the whole session). The web app sends none: its refresh token is in an httpOnly cookie.',
         tags,
         body: RefreshBody,
         headers: transportHeader,
@@ -99,7 +105,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/register',
     {
       config: { public: true },
-      schema: { tags, body: RegisterBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
+      schema: {
+        summary: 'Register an account',
+        description:
+          'Only when the server runs with `REGISTRATION_ENABLED=true` (otherwise 403). New accounts get the `user` role.',
+        tags,
+        body: RegisterBody,
+        response: { 201: User, ...authErrors, 409: ErrorResponse },
+      },
     },
     async (request, reply) => {
       if (!config.auth.registrationEnabled)
@@ -112,7 +125,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/logout',
     {
       config: { ...pending, action: 'account.logout' },
-      schema: { tags, response: { 204: Type.Null(), ...authErrors } },
+      schema: {
+        summary: 'Log out',
+        description: 'Ends the current session: its refresh token stops working. API keys keep working.',
+        tags,
+        response: { 204: Type.Null(), ...authErrors },
+      },
     },
     async (request, reply) => {
       await auth.logout(request.principal);
@@ -125,7 +143,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/me',
     {
       config: { ...pending, action: 'account.read' },
-      schema: { tags, response: { 200: User, ...authErrors } },
+      schema: { summary: 'Get the signed-in account', tags, response: { 200: User, ...authErrors } },
     },
     async (request) => request.principal.user,
   );
@@ -135,6 +153,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { ...pending, action: 'account.password' },
       schema: {
+        summary: 'Change your password',
+        description:
+          'Every other session of the account ends; this one continues with the new tokens in the answer. `revoke_api_keys: true` revokes your API keys too.',
         tags,
         body: ChangePasswordBody,
         headers: transportHeader,
@@ -161,7 +182,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api-keys',
     {
       config: { action: 'apikey.list' },
-      schema: { tags, response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }), ...authErrors } },
+      schema: {
+        summary: 'List your API keys',
+        description: 'Secrets are never shown again; `prefix` identifies a key.',
+        tags,
+        response: { 200: Type.Object({ api_keys: Type.Array(ApiKey) }), ...authErrors },
+      },
     },
     async (request) => ({
       api_keys: await auth.listApiKeys(request.principal),
@@ -172,7 +198,14 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api-keys',
     {
       config: { action: 'apikey.create' },
-      schema: { tags, body: CreateApiKeyBody, response: { 201: CreatedApiKey, ...authErrors } },
+      schema: {
+        summary: 'Create an API key',
+        description:
+          'The secret (`key`, `psk_…`) is in this answer only. Send it as `Authorization: Bearer psk_…` or `X-API-Key: psk_…`. Sign in with a password to create one: an API key cannot create keys.',
+        tags,
+        body: CreateApiKeyBody,
+        response: { 201: CreatedApiKey, ...authErrors },
+      },
     },
     async (request, reply) =>
       reply
@@ -184,7 +217,12 @@ export const authRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/api-keys/:id',
     {
       config: { action: 'apikey.revoke' },
-      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+      schema: {
+        summary: 'Revoke an API key',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
     },
     async (request, reply) => {
       await auth.revokeApiKey(request.principal, request.params.id);

@@ -12,6 +12,7 @@ import {
   UpdateSessionBody,
 } from '../../../../contracts/chat.contract.js';
 import { authErrors, ErrorResponse, IdParams, PageQuery } from '../../../../contracts/common.contract.js';
+import { ChatEventStream } from '../../../../contracts/responses.contract.js';
 import type { Principal } from '../../../modules/auth/auth.service.js';
 import type { ChatEvent } from '../../../modules/chat/chat.service.js';
 import type { Services } from '../../../services.js';
@@ -55,7 +56,14 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/',
     {
       config: { action: 'chat.generate' },
-      schema: { tags, body: ChatBody, response: { 200: ChatResponse, ...authErrors, ...busy } },
+      schema: {
+        summary: 'Chat: send a message, get the whole answer',
+        description:
+          'Starts a conversation, or continues `conversation_id`, and answers when the model has finished (JSON). For the answer as it is written, use `POST /chat/stream`. Generating requests are rate-limited per user (429 with `Retry-After` and RateLimit-* headers); 503 when no model is loaded or every slot and the queue are busy.',
+        tags,
+        body: ChatBody,
+        response: { 200: ChatResponse, ...authErrors, ...busy },
+      },
     },
     async (request, reply) => {
       const controller = new AbortController();
@@ -86,7 +94,14 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/stream',
     {
       config: { action: 'chat.generate' },
-      schema: { tags, body: ChatBody, response: { ...authErrors, ...busy } },
+      schema: {
+        summary: 'Stream a chat answer (SSE)',
+        description:
+          'Like `POST /chat`, but the answer streams as Server-Sent Events (below). Rate limits and 503 as for `POST /chat`; they answer before the stream starts, with a status and the JSON error body. The WebSocket alternative is described under the chat group.',
+        tags,
+        body: ChatBody,
+        response: { 200: ChatEventStream, ...authErrors, ...busy },
+      },
     },
     async (request, reply) => {
       const controller = new AbortController();
@@ -100,6 +115,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { action: 'chat.session.list' },
       schema: {
+        summary: 'List your chat sessions',
         tags,
         querystring: PageQuery,
         response: {
@@ -116,7 +132,13 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/sessions',
     {
       config: { action: 'chat.session.create' },
-      schema: { tags, body: CreateSessionBody, response: { 201: ConversationSummary, ...authErrors } },
+      schema: {
+        summary: 'Create a chat session',
+        description: 'Without `prompt_id` the session uses the active system prompt.',
+        tags,
+        body: CreateSessionBody,
+        response: { 201: ConversationSummary, ...authErrors },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await chat.createSession(request.principal, request.body)),
@@ -126,7 +148,12 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/sessions/:id',
     {
       config: { action: 'chat.session.read' },
-      schema: { tags, params: IdParams, response: { 200: Conversation, ...authErrors } },
+      schema: {
+        summary: 'Get a chat session with its messages',
+        tags,
+        params: IdParams,
+        response: { 200: Conversation, ...authErrors },
+      },
     },
     async (request) => chat.getSession(request.principal, request.params.id),
   );
@@ -136,6 +163,7 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { action: 'chat.session.update' },
       schema: {
+        summary: 'Rename or complete a chat session',
         tags,
         params: IdParams,
         body: UpdateSessionBody,
@@ -149,7 +177,12 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/sessions/:id',
     {
       config: { action: 'chat.session.delete' },
-      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+      schema: {
+        summary: 'Delete a chat session',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
     },
     async (request, reply) => {
       await chat.deleteSession(request.principal, request.params.id);
@@ -161,7 +194,15 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     '/sessions/:id/messages',
     {
       config: { action: 'chat.session.generate' },
-      schema: { tags, params: IdParams, body: SendMessageBody, response: { ...authErrors, ...busy } },
+      schema: {
+        summary: 'Send a message in a session and stream the answer (SSE)',
+        description:
+          'The answer streams as Server-Sent Events (below). Rate-limited per user (429 with `Retry-After`); 503 when no model is loaded or the model is busy.',
+        tags,
+        params: IdParams,
+        body: SendMessageBody,
+        response: { 200: ChatEventStream, ...authErrors, ...busy },
+      },
     },
     async (request, reply) => {
       const controller = new AbortController();
@@ -181,10 +222,13 @@ export const chatRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asy
     {
       config: { action: 'chat.session.generate' },
       schema: {
+        summary: 'Answer the last message again (SSE)',
+        description:
+          "Replaces the session's last answer with a new one, streamed as Server-Sent Events (below); 409 when there is no answered message to redo. Rate limits and 503 as for sending a message.",
         tags,
         params: IdParams,
         body: RegenerateBody,
-        response: { ...authErrors, 409: ErrorResponse, ...busy },
+        response: { 200: ChatEventStream, ...authErrors, 409: ErrorResponse, ...busy },
       },
     },
     async (request, reply) => {

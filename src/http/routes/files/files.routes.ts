@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
+import { FileDownload } from '../../../../contracts/responses.contract.js';
 import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
 import { ChunkInfo, FileInfo, FileList, FileListQuery } from '../../../../contracts/knowledge.contract.js';
 import type { DocumentStatus, DocumentVisibility } from '../../../db/tables.js';
@@ -83,7 +84,13 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
         config: { action: 'file.upload' },
         schema: {
           tags,
-          summary: 'Upload a document (multipart: file, workspace_id?, visibility?, metadata? JSON)',
+          summary: url === '/' ? 'Upload a document' : 'Upload a document (alias of POST /files)',
+          description:
+            'Send `multipart/form-data` with the file in the `file` field and, optionally, `workspace_id` ' +
+            '(default: your personal workspace), `visibility` (`workspace`, `managers` or `private`) and ' +
+            '`metadata` (a JSON object). Answers 201 with status `UPLOADED`; extraction, chunking and ' +
+            'indexing follow in the background (watch `GET /files/{id}/status`). Accepted types and the ' +
+            'size limit: `GET /rag/config`.',
           consumes: ['multipart/form-data'],
           response: { 201: FileInfo, ...uploadErrors },
         },
@@ -96,7 +103,13 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/',
     {
       config: { action: 'file.list' },
-      schema: { tags, querystring: FileListQuery, response: { 200: FileList, ...authErrors } },
+      schema: {
+        summary: 'List documents',
+        description: 'Only the documents the caller may read.',
+        tags,
+        querystring: FileListQuery,
+        response: { 200: FileList, ...authErrors },
+      },
     },
     async (request) => {
       const { skip, limit, status, workspace_id } = request.query;
@@ -115,6 +128,8 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     {
       config: { action: 'file.read' },
       schema: {
+        summary: 'Get a document',
+        description: '`include_content=true` adds the extracted text.',
         tags,
         params: IdParams,
         querystring: DetailQuery,
@@ -130,6 +145,7 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     {
       config: { action: 'file.read' },
       schema: {
+        summary: "Get a document's processing status",
         tags,
         params: IdParams,
         response: {
@@ -150,7 +166,15 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
 
   app.get(
     '/:id/download',
-    { config: { action: 'file.download' }, schema: { tags, params: IdParams, response: authErrors } },
+    {
+      config: { action: 'file.download' },
+      schema: {
+        summary: 'Download the original file',
+        tags,
+        params: IdParams,
+        response: { 200: FileDownload, ...authErrors },
+      },
+    },
     async (request, reply) => {
       const file = await documents.download(request.principal, request.params.id);
       // Never rendered by the browser: an uploaded HTML file must not run on our origin.
@@ -168,7 +192,12 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/:id',
     {
       config: { action: 'file.delete' },
-      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors } },
+      schema: {
+        summary: 'Delete a document',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null(), ...authErrors },
+      },
     },
     async (request, reply) => {
       await documents.delete(request.principal, request.params.id);
@@ -180,7 +209,14 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/:id/reprocess',
     {
       config: { action: 'file.reprocess' },
-      schema: { tags, params: IdParams, response: { 202: FileInfo, ...authErrors, 409: ErrorResponse } },
+      schema: {
+        summary: 'Process a document again',
+        description:
+          'Extracts, chunks and indexes it again in the background (202); watch `GET /files/{id}/status`.',
+        tags,
+        params: IdParams,
+        response: { 202: FileInfo, ...authErrors, 409: ErrorResponse },
+      },
     },
     async (request, reply) =>
       reply.status(202).send(await documents.reprocess(request.principal, request.params.id)),
@@ -190,7 +226,13 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/:id/chunks/:chunkId',
     {
       config: { action: 'file.read' },
-      schema: { tags, params: ChunkParams, response: { 200: ChunkInfo, ...authErrors } },
+      schema: {
+        summary: 'Get one chunk of a document',
+        description: 'The passage a chat answer cited.',
+        tags,
+        params: ChunkParams,
+        response: { 200: ChunkInfo, ...authErrors },
+      },
     },
     async (request) => documents.chunk(request.principal, request.params.id, request.params.chunkId),
   );

@@ -83,6 +83,7 @@ export const healthRoutes: FastifyPluginAsyncTypebox<{ services: Services; versi
     {
       config: { public: true },
       schema: {
+        summary: "Check the server's health",
         tags: ['health'],
         description:
           'Anonymous callers get `status` only; signed-in admins and `Authorization: Bearer <METRICS_TOKEN>` get the full report.',

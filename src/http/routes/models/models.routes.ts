@@ -23,6 +23,8 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     {
       config: { action: 'model.list' },
       schema: {
+        summary: 'List models and the engine state',
+        description: '`file_path` and `source_url` are shown to admins only.',
         tags,
         response: {
           200: Type.Object({ models: Type.Array(RegisteredModel), engine: EngineState }),
@@ -44,7 +46,12 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/catalog',
     {
       config: { action: 'model.catalog.read' },
-      schema: { tags, response: { 200: Type.Object({ models: Type.Array(CatalogModel) }), ...authErrors } },
+      schema: {
+        summary: 'List the model catalogue',
+        description: 'Models `POST /models/pull` can download by name, with size and memory estimates.',
+        tags,
+        response: { 200: Type.Object({ models: Type.Array(CatalogModel) }), ...authErrors },
+      },
     },
     async (request) => ({
       models: (await modelRegistry.catalog(request.principal)).map((entry) => ({
@@ -70,7 +77,14 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/',
     {
       config: { action: 'model.register' },
-      schema: { tags, body: RegisterModelBody, response: { 201: RegisteredModel, ...authErrors } },
+      schema: {
+        summary: 'Register a model file already on the server',
+        description:
+          '`file_path` must be inside one of `MODEL_IMPORT_DIRS` and be a GGUF file. From a shell on the server: `npx privatestack models add <file.gguf>`.',
+        tags,
+        body: RegisterModelBody,
+        response: { 201: RegisteredModel, ...authErrors },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(
@@ -87,6 +101,9 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     {
       config: { action: 'model.pull' },
       schema: {
+        summary: 'Download a model',
+        description:
+          '`name_or_url` is a catalogue name (downloaded from `MODEL_HUB_URL`, Hugging Face by default) or the URL of a `.gguf` file; private and internal hosts only when listed in `MODEL_PULL_ALLOWED_HOSTS`. Answers 202 at once; follow progress with `GET /models/downloads/{id}`. A finished download is registered; load it with `POST /models/{id}/load`.',
         tags,
         body: PullModelBody,
         response: { 202: ModelDownload, ...authErrors, 409: ErrorResponse },
@@ -103,6 +120,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     {
       config: { action: 'model.downloads.read' },
       schema: {
+        summary: 'List model downloads',
         tags,
         response: { 200: Type.Object({ downloads: Type.Array(ModelDownload) }), ...authErrors },
       },
@@ -116,7 +134,12 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     '/downloads/:id',
     {
       config: { action: 'model.downloads.read' },
-      schema: { tags, params: IdParams, response: { 200: ModelDownload, ...authErrors } },
+      schema: {
+        summary: "Get a model download's progress",
+        tags,
+        params: IdParams,
+        response: { 200: ModelDownload, ...authErrors },
+      },
     },
     async (request) => modelDownloads.get(request.principal, request.params.id),
   );
@@ -126,6 +149,8 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     {
       config: { action: 'model.load' },
       schema: {
+        summary: 'Load a model',
+        description: 'Loads the file and makes it the chat model, also after a restart.',
         tags,
         params: IdParams,
         response: { 200: RegisteredModel, ...authErrors, 503: ErrorResponse },
@@ -139,6 +164,8 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
     {
       config: { action: 'model.delete' },
       schema: {
+        summary: 'Delete a model',
+        description: 'The loaded model cannot be deleted (409): load another first.',
         tags,
         params: IdParams,
         response: { 200: Type.Object({ deleted_file: Type.Boolean() }), ...authErrors, 409: ErrorResponse },

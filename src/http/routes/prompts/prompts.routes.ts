@@ -14,7 +14,11 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/',
     {
       config: { action: 'prompt.read' },
-      schema: { tags, response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors } },
+      schema: {
+        summary: 'List system prompts',
+        tags,
+        response: { 200: Type.Object({ prompts: Type.Array(Prompt) }), ...authErrors },
+      },
     },
     async (request) => ({
       prompts: await prompts.list(request.principal),
@@ -25,7 +29,12 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/:id',
     {
       config: { action: 'prompt.read' },
-      schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
+      schema: {
+        summary: 'Get a system prompt',
+        tags,
+        params: IdParams,
+        response: { 200: Prompt, ...authErrors },
+      },
     },
     async (request) => prompts.get(request.principal, request.params.id),
   );
@@ -34,7 +43,12 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/',
     {
       config: { action: 'prompt.create' },
-      schema: { tags, body: CreatePromptBody, response: { 201: Prompt, ...authErrors } },
+      schema: {
+        summary: 'Create a system prompt',
+        tags,
+        body: CreatePromptBody,
+        response: { 201: Prompt, ...authErrors },
+      },
     },
     async (request, reply) => reply.status(201).send(await prompts.create(request.principal, request.body)),
   );
@@ -43,7 +57,13 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/:id',
     {
       config: { action: 'prompt.update' },
-      schema: { tags, params: IdParams, body: UpdatePromptBody, response: { 200: Prompt, ...authErrors } },
+      schema: {
+        summary: 'Update a system prompt',
+        tags,
+        params: IdParams,
+        body: UpdatePromptBody,
+        response: { 200: Prompt, ...authErrors },
+      },
     },
     async (request) => prompts.update(request.principal, request.params.id, request.body),
   );
@@ -52,7 +72,13 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/:id/activate',
     {
       config: { action: 'prompt.activate' },
-      schema: { tags, params: IdParams, response: { 200: Prompt, ...authErrors } },
+      schema: {
+        summary: 'Make a system prompt the active one',
+        description: 'New chat sessions use the active prompt; exactly one is active.',
+        tags,
+        params: IdParams,
+        response: { 200: Prompt, ...authErrors },
+      },
     },
     async (request) => prompts.activate(request.principal, request.params.id),
   );
@@ -61,7 +87,13 @@ export const promptsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = 
     '/:id',
     {
       config: { action: 'prompt.delete' },
-      schema: { tags, params: IdParams, response: { 204: Type.Null(), ...authErrors, 409: ErrorResponse } },
+      schema: {
+        summary: 'Delete a system prompt',
+        description: 'The active prompt cannot be deleted (409): activate another first.',
+        tags,
+        params: IdParams,
+        response: { 204: Type.Null(), ...authErrors, 409: ErrorResponse },
+      },
     },
     async (request, reply) => {
       await prompts.remove(request.principal, request.params.id);

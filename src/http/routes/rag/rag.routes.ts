@@ -49,8 +49,10 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     {
       config: { action: 'rag.search' },
       schema: {
+        summary: 'Search the knowledge base',
+        description:
+          'Hybrid (keyword BM25 + vector) search over the documents the caller may read. Parameters in the JSON body, or in the query string.',
         tags,
-        summary: 'Hybrid (BM25 + vector) search over the documents the caller may read',
         querystring: SearchQueryString,
         body: Type.Optional(Type.Partial(SearchInput)),
         response: { 200: SearchResponse, ...authErrors },
@@ -63,20 +65,41 @@ export const ragRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = asyn
     '/search',
     {
       config: { action: 'rag.search' },
-      schema: { tags, querystring: SearchQueryString, response: { 200: SearchResponse, ...authErrors } },
+      schema: {
+        summary: 'Search the knowledge base (query string)',
+        description: 'Same as `POST /rag/search`, parameters in the query string.',
+        tags,
+        querystring: SearchQueryString,
+        response: { 200: SearchResponse, ...authErrors },
+      },
     },
     async (request) => search(request.principal, request.query, undefined),
   );
 
   app.get(
     '/health',
-    { config: { action: 'rag.health.read' }, schema: { tags, response: { 200: RagHealth, ...authErrors } } },
+    {
+      config: { action: 'rag.health.read' },
+      schema: {
+        summary: "Get the knowledge base's health",
+        description: 'Counts cover the documents the caller may read.',
+        tags,
+        response: { 200: RagHealth, ...authErrors },
+      },
+    },
     async (request) => knowledgeStatus.health(request.principal),
   );
 
   app.get(
     '/config',
-    { config: { action: 'rag.config.read' }, schema: { tags, response: { 200: RagConfig, ...authErrors } } },
+    {
+      config: { action: 'rag.config.read' },
+      schema: {
+        summary: 'Get the knowledge base configuration and upload limits',
+        tags,
+        response: { 200: RagConfig, ...authErrors },
+      },
+    },
     async (request) => ({
       ...(await knowledgeStatus.config(request.principal)),
       // What an upload may be, so clients (the web app) can check files before sending them.

@@ -22,6 +22,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     {
       config: { action: 'user.list' },
       schema: {
+        summary: 'List users',
         tags,
         querystring: PageQuery,
         response: {
@@ -38,7 +39,12 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/',
     {
       config: { action: 'user.create' },
-      schema: { tags, body: CreateUserBody, response: { 201: User, ...authErrors, 409: ErrorResponse } },
+      schema: {
+        summary: 'Create a user',
+        tags,
+        body: CreateUserBody,
+        response: { 201: User, ...authErrors, 409: ErrorResponse },
+      },
     },
     async (request, reply) => reply.status(201).send(await users.create(request.principal, request.body)),
   );
@@ -47,7 +53,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/:id',
     {
       config: { action: 'user.read' },
-      schema: { tags, params: IdParams, response: { 200: User, ...authErrors } },
+      schema: { summary: 'Get a user', tags, params: IdParams, response: { 200: User, ...authErrors } },
     },
     async (request) => users.get(request.principal, request.params.id),
   );
@@ -56,7 +62,15 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     '/:id',
     {
       config: { action: 'user.update' },
-      schema: { tags, params: IdParams, body: UpdateUserBody, response: { 200: User, ...authErrors } },
+      schema: {
+        summary: 'Update a user',
+        description:
+          'Change the display name, role or whether the account is active. An admin cannot disable or demote themselves.',
+        tags,
+        params: IdParams,
+        body: UpdateUserBody,
+        response: { 200: User, ...authErrors },
+      },
     },
     async (request) => users.update(request.principal, request.params.id, request.body),
   );
@@ -66,6 +80,9 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     {
       config: { action: 'user.reset-password' },
       schema: {
+        summary: "Reset a user's password",
+        description:
+          'Sets `password`, or a generated one answered once as `temporary_password`; the user must change it at the next login. Their sessions and API keys end.',
         tags,
         params: IdParams,
         body: ResetPasswordBody,
@@ -80,6 +97,7 @@ export const usersRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
     {
       config: { action: 'user.chats.read' },
       schema: {
+        summary: "List a user's chat sessions",
         tags,
         params: IdParams,
         querystring: PageQuery,

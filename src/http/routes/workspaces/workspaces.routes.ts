@@ -26,7 +26,11 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/',
     {
       config: { action: 'workspace.list' },
-      schema: { tags, response: { 200: Type.Object({ workspaces: Type.Array(Workspace) }), ...authErrors } },
+      schema: {
+        summary: 'List your workspaces',
+        tags,
+        response: { 200: Type.Object({ workspaces: Type.Array(Workspace) }), ...authErrors },
+      },
     },
     async (request) => ({
       workspaces: await workspaces.list(request.principal),
@@ -37,7 +41,13 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/',
     {
       config: { action: 'workspace.create' },
-      schema: { tags, body: CreateWorkspaceBody, response: { 201: Workspace, ...authErrors, ...conflict } },
+      schema: {
+        summary: 'Create a workspace',
+        description: 'The creator becomes its owner.',
+        tags,
+        body: CreateWorkspaceBody,
+        response: { 201: Workspace, ...authErrors, ...conflict },
+      },
     },
     async (request, reply) =>
       reply.status(201).send(await workspaces.create(request.principal, request.body)),
@@ -47,7 +57,12 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/:id',
     {
       config: { action: 'workspace.read' },
-      schema: { tags, params: IdParams, response: { 200: Workspace, ...authErrors } },
+      schema: {
+        summary: 'Get a workspace',
+        tags,
+        params: IdParams,
+        response: { 200: Workspace, ...authErrors },
+      },
     },
     async (request) => workspaces.get(request.principal, request.params.id),
   );
@@ -57,6 +72,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     {
       config: { action: 'workspace.update' },
       schema: {
+        summary: 'Rename, describe or archive a workspace',
         tags,
         params: IdParams,
         body: UpdateWorkspaceBody,
@@ -70,7 +86,13 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/:id/members',
     {
       config: { action: 'workspace.members.read' },
-      schema: { tags, params: IdParams, response: { 200: Members, ...authErrors } },
+      schema: {
+        summary: "List a workspace's members",
+        description: "`email` is shown to the workspace's owners and admins only.",
+        tags,
+        params: IdParams,
+        response: { 200: Members, ...authErrors },
+      },
     },
     async (request) => ({
       members: await workspaces.members(request.principal, request.params.id),
@@ -82,6 +104,7 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     {
       config: { action: 'workspace.members.manage' },
       schema: {
+        summary: 'Add a member or change their role',
         tags,
         params: MemberParams,
         body: SetMemberBody,
@@ -102,7 +125,12 @@ export const workspacesRoutes: FastifyPluginAsyncTypebox<{ services: Services }>
     '/:id/members/:userId',
     {
       config: { action: 'workspace.members.manage' },
-      schema: { tags, params: MemberParams, response: { 204: Type.Null(), ...authErrors, ...conflict } },
+      schema: {
+        summary: 'Remove a member',
+        tags,
+        params: MemberParams,
+        response: { 204: Type.Null(), ...authErrors, ...conflict },
+      },
     },
     async (request, reply) => {
       await workspaces.removeMember(request.principal, request.params.id, request.params.userId);
