@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, RouteOptions } from 'fastify';
 import { buildApp } from '../../src/app.js';
 import { startRuntime, type Runtime } from '../../src/bootstrap.js';
 import { loadConfig } from '../../src/config/config.js';
@@ -37,6 +37,8 @@ export interface TestAppOptions {
   readonly listen?: boolean;
   /** Reuse this data directory (kept on close) instead of a fresh temporary one. */
   readonly dataDir?: string;
+  /** Told of every route as it is registered (its config says whether it is public). */
+  readonly onRoute?: (route: RouteOptions) => void;
 }
 
 let userCounter = 0;
@@ -62,6 +64,7 @@ export async function startTestApp(options: TestAppOptions = {}): Promise<TestAp
   const runtime = await startRuntime(config);
   const app = await buildApp(runtime.services, {
     logger: false,
+    ...(options.onRoute && { onRoute: options.onRoute }),
     // A helper session may build the web app into its own folder (E2E_WEB_ROOT) to test in parallel.
     ...(process.env.E2E_WEB_ROOT && { webRoot: process.env.E2E_WEB_ROOT }),
   });
