@@ -177,3 +177,17 @@ export const RagConfig = Type.Object({
     accepted_extensions: Type.Array(Type.String(), { description: 'Without the dot, e.g. "pdf"' }),
   }),
 });
+
+/**
+ * The multipart form of an upload, for the API reference only: the route streams the parts itself
+ * (the file straight to disk), so Fastify never validates a body against this.
+ */
+export const UploadForm = Type.Object({
+  file: Type.String({
+    format: 'binary',
+    description: 'The document (types and size limit: GET /rag/config)',
+  }),
+  workspace_id: Type.Optional(Type.String({ description: 'Default: your personal workspace' })),
+  visibility: Type.Optional(DocumentVisibility),
+  metadata: Type.Optional(Type.String({ description: 'A JSON object, stored with the document' })),
+});

@@ -211,6 +211,17 @@ describe('what the document says holds on the server', () => {
       expect(documented.description).toContain(`| \`${event}\` |`);
   });
 
+  it('documents the upload as the multipart form the server reads', async () => {
+    for (const path of ['/api/v1/files', '/api/v1/files/upload']) {
+      const form = doc.paths[path].post.requestBody.content['multipart/form-data'].schema;
+      expect(form.required).toEqual(['file']);
+      expect(form.properties.file).toMatchObject({ type: 'string', format: 'binary' });
+    }
+    const user = await t.createUser('user');
+    const upload = await uploadFile(t, user.token, 'form.txt', 'text', { visibility: 'private' });
+    expect([upload.status, upload.body.visibility]).toEqual([201, 'private']);
+  });
+
   it('downloads a file with a documented content type and Content-Disposition', async () => {
     const documented = (doc.paths['/api/v1/files/{id}/download'].get as Operation).responses['200']!;
     expect(Object.keys(documented.headers ?? {})).toContain('Content-Disposition');

@@ -3,6 +3,13 @@ import { isAction, PERMISSION_TABLE, ROLES, type Cell } from '../../modules/acce
 import type { Role } from '../../modules/users/user.repository.js';
 import { sharedErrorResponseName, SIGNED_IN } from './openapi-components.js';
 
+declare module 'fastify' {
+  interface FastifySchema {
+    /** A multipart form to document as the request body; never validated (the route reads the parts). */
+    'x-multipart-form'?: unknown;
+  }
+}
+
 /** A JSON schema as the transform walks it (TypeBox schemas are plain objects underneath). */
 type JsonSchema = { [key: string]: unknown };
 
@@ -66,7 +73,8 @@ interface RouteToDocument {
  * The swagger `transform`: what the route's config decides is written into its operation once,
  * here, instead of in every route: security (none for `config.public`, Bearer or X-API-Key
  * otherwise), the permission and whether it works before a required password change, request
- * schemas without `required` defaults, and the canonical URL without a trailing slash.
+ * schemas without `required` defaults, a multipart form as the request body it documents, and the
+ * canonical URL without a trailing slash.
  */
 export function documentRoute({ schema, url, route }: RouteToDocument): {
   schema: FastifySchema;
@@ -79,10 +87,12 @@ export function documentRoute({ schema, url, route }: RouteToDocument): {
     ? 'Works before a required password change (403 `PASSWORD_CHANGE_REQUIRED` elsewhere).'
     : undefined;
   const notes = [schema.description, permissionNote(config.action), pending].filter(Boolean);
+  const { 'x-multipart-form': form, ...rest } = schema;
   return {
     url: canonicalUrl,
     schema: {
-      ...schema,
+      ...rest,
+      ...(form !== undefined && { body: form, consumes: ['multipart/form-data'] }),
       ...(notes.length > 0 && { description: notes.join('\n\n') }),
       security: config.public === true ? [] : SIGNED_IN,
       ...(schema.querystring !== undefined && { querystring: withDefaultsOptional(schema.querystring) }),

@@ -2,9 +2,15 @@ import { createReadStream } from 'node:fs';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { FileDownload } from '../../../../contracts/responses.contract.js';
 import { authErrors, ErrorResponse, IdParams } from '../../../../contracts/common.contract.js';
-import { ChunkInfo, FileInfo, FileList, FileListQuery } from '../../../../contracts/knowledge.contract.js';
+import {
+  ChunkInfo,
+  FileInfo,
+  FileList,
+  FileListQuery,
+  UploadForm,
+} from '../../../../contracts/knowledge.contract.js';
+import { FileDownload } from '../../../../contracts/responses.contract.js';
 import type { DocumentStatus, DocumentVisibility } from '../../../db/tables.js';
 import type { UploadOptions } from '../../../modules/documents/documents.service.js';
 import type { ReceivedFile } from '../../../modules/documents/file-store.js';
@@ -86,12 +92,10 @@ export const filesRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = as
           tags,
           summary: url === '/' ? 'Upload a document' : 'Upload a document (alias of POST /files)',
           description:
-            'Send `multipart/form-data` with the file in the `file` field and, optionally, `workspace_id` ' +
-            '(default: your personal workspace), `visibility` (`workspace`, `managers` or `private`) and ' +
-            '`metadata` (a JSON object). Answers 201 with status `UPLOADED`; extraction, chunking and ' +
-            'indexing follow in the background (watch `GET /files/{id}/status`). Accepted types and the ' +
-            'size limit: `GET /rag/config`.',
+            'Send the file as `multipart/form-data` (fields below). Answers 201 with status `UPLOADED`; ' +
+            'extraction, chunking and indexing follow in the background (watch `GET /files/{id}/status`).',
           consumes: ['multipart/form-data'],
+          'x-multipart-form': UploadForm,
           response: { 201: FileInfo, ...uploadErrors },
         },
       },
