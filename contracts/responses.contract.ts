@@ -26,7 +26,7 @@ export const ChatEventStream = {
     '| event | data |',
     '| --- | --- |',
     '| `user_message` | the stored user message (fields of a session message) plus `conversation_id` (new or continued) |',
-    '| `rag_search` | `{query, status: "searching"\\|"completed", results_count?}` when the knowledge base is searched |',
+    '| `rag_search` | `{query, status, results_count?}` when the knowledge base is searched: status `searching`, then `completed` with the count |',
     "| `reasoning` | `{content}`: a piece of the model's reasoning (`<think>`), shown apart from the answer |",
     '| `chunk` | `{content}`: the next piece of the answer text |',
     '| `done` | the stored assistant message (`content`, `status`, `usage`, `latency_ms`, `sources`, …) plus `dropped_messages` (older turns left out to fit the context) and `max_tokens` when it was clamped |',

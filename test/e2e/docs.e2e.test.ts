@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { openApp } from './browser.js';
+import path from 'node:path';
+import { ARTIFACTS, openApp, screenshot } from './browser.js';
 import { browserSuite } from './suite.js';
 
 const suite = browserSuite({ model: false });
@@ -38,6 +39,45 @@ it('renders Swagger UI at /docs under its CSP, with no violation and nothing fet
   expect(watch.consoleErrors).toEqual([]);
   expect(watch.pageErrors).toEqual([]);
   expect(watch.outsideRequests()).toEqual([]);
+  await context.close();
+});
+
+it('reads as a reference: summaries, both ways to sign in, the event stream of a chat answer', async () => {
+  const { page, watch, context } = await openApp(suite.browser, suite.t.url);
+  await page.goto('/docs/');
+  const summaries = page.locator('.opblock-summary-description');
+  await expect.poll(() => summaries.count()).toBeGreaterThanOrEqual(60);
+  // Every operation line says what it does, not only its path.
+  expect((await summaries.allTextContents()).filter((text) => text.trim() === '')).toEqual([]);
+  expect(await summaries.allTextContents()).toEqual(
+    expect.arrayContaining(['Log in', 'Stream a chat answer (SSE)']),
+  );
+  await screenshot(page, 'docs-overview');
+
+  // Authorize offers the two schemes a client can use: a Bearer token and an X-API-Key header.
+  await page.locator('.auth-wrapper button.authorize').click();
+  const dialog = page.locator('.dialog-ux .modal-ux');
+  await expect
+    .poll(() => dialog.locator('.auth-container h4').allTextContents())
+    .toEqual([expect.stringContaining('bearerAuth'), expect.stringContaining('apiKeyHeader')]);
+  expect(await dialog.textContent()).toContain('X-API-Key');
+  await dialog.screenshot({ path: path.join(ARTIFACTS, 'docs-authorize.png') });
+  await dialog.locator('button.close-modal').click();
+
+  // The streaming answer documents its 200: text/event-stream and the events it carries.
+  const stream = page
+    .locator('.opblock')
+    .filter({ has: page.locator('.opblock-summary-path[data-path="/api/v1/chat/stream"]') });
+  await stream.locator('.opblock-summary').click();
+  const ok = stream.locator('.responses-table tr.response[data-code="200"]');
+  await expect.poll(() => ok.textContent()).toContain('user_message');
+  expect(await stream.locator('.responses-wrapper').textContent()).toContain('text/event-stream');
+  expect(await stream.locator('.opblock-description-wrapper').first().textContent()).toContain(
+    'chat.generate',
+  );
+  await stream.screenshot({ path: path.join(ARTIFACTS, 'docs-chat-stream.png') });
+  expect(watch.consoleErrors).toEqual([]);
+  expect(watch.pageErrors).toEqual([]);
   await context.close();
 });
 

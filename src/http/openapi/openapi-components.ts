@@ -144,14 +144,13 @@ export const TAGS = [
   {
     name: 'chat',
     description:
-      'Answers from the loaded model: one-shot (`POST /chat`, JSON), streamed as Server-Sent Events, and ' +
-      'sessions that keep the conversation. The WebSocket alternative, `GET /api/v1/chat/ws`, is not listed ' +
-      'because OpenAPI cannot describe it: send JSON text frames `{"message": "…", "session_id": "…"}` (plus ' +
-      'the generation and knowledge settings of the SSE routes; without `session_id` a session is started), ' +
-      '`{"type": "cancel"}`, or `{"type": "auth", "token": "…"}` to swap in a fresh access token; it answers ' +
-      '`{"chunk": "…", "done": false}` frames (also `reasoning` and `rag_search`), then `{"chunk": "", ' +
-      '"done": true, "session_id", "message"}`, or `{"error": {…}, "done": true, "retry_after"?}`. Browsers ' +
-      'may pass the access token as `?token=`; messages on one socket are answered in order.',
+      'Answers from the loaded model: `POST /chat` (JSON), Server-Sent Events (`POST /chat/stream`, ' +
+      'session messages), and sessions that keep the conversation. **WebSocket** `GET /api/v1/chat/ws` ' +
+      '(not listed: OpenAPI cannot describe it): send `{"message", "session_id"?}` (with the settings of ' +
+      'the SSE routes; no `session_id` starts a session), `{"type": "cancel"}` or `{"type": "auth", ' +
+      '"token"}` (a fresh access token); receive `{"chunk", "done": false}` frames (also `reasoning`, ' +
+      '`rag_search`), then `{"done": true, "session_id", "message"}` or `{"error", "done": true, ' +
+      '"retry_after"?}`. Browsers may pass the token as `?token=`; one socket answers in order.',
   },
   {
     name: 'workspaces',
