@@ -80,7 +80,7 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
       schema: {
         summary: 'Register a model file already on the server',
         description:
-          '`file_path` must be inside one of `MODEL_IMPORT_DIRS` and be a GGUF file. From a shell on the server: `npx privatestack models add <file.gguf>`.',
+          '`file_path` must be a GGUF file under `MODELS_DIR` or a directory of `MODEL_IMPORT_DIRS`. From a shell on the server: `npx privatestack models add <file.gguf>`.',
         tags,
         body: RegisterModelBody,
         response: { 201: RegisteredModel, ...authErrors },
