@@ -89,7 +89,8 @@ describe('privatestack CLI', () => {
   it('doctor checks the pulled model against its recorded sha256', async () => {
     const doctor = await cli('doctor');
     expect(doctor.stdout).toContain('Model file sha256 matches the registry');
-    expect(doctor.stdout).toContain('all checks passed');
+    // The default MODEL_CONTEXT_LENGTH (4096) is above stories260K's trained 2048: a warning, not an error.
+    expect(doctor.stdout).toMatch(/^0 errors, \d+ warnings?: nothing blocks chat; read the warnings$/m);
   });
 
   it('resets a password from the shell', async () => {

@@ -11,6 +11,7 @@ import {
 } from '../../modules/models/model-download.js';
 import { AppError } from '../../shared/errors.js';
 import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
+import { pullFailureMessage } from './models-pull-failure.js';
 
 /** A verified download, with the catalogue entry when it was pulled by name. */
 export interface PulledModel extends DownloadModelResult {
@@ -46,8 +47,7 @@ export function registerModelsPullCommand(models: Command, options: ModelsPullCo
         await pull(nameOrUrl, flags, options);
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
-        const hint = error.retryable ? ' Run the same command again to resume.' : '';
-        process.stderr.write(`error: ${error.message}.${hint}\n`);
+        process.stderr.write(`error: ${error.message}\n`);
         process.exitCode = 1;
       }
     });
@@ -116,12 +116,22 @@ async function downloadWithProgress(
       onProgress: progress.update,
     });
   } catch (error) {
-    if (!controller.signal.aborted) throw error;
     progress.stop();
     const partPath = path.join(destinationDir, `${target.fileName}.part`);
-    const kept = existsSync(partPath) ? formatBytes(statSync(partPath).size) : 'nothing';
-    process.stderr.write(`Interrupted: kept ${kept} in ${partPath}; the next pull resumes from there.\n`);
-    process.exitCode = 130;
+    const keptBytes = existsSync(partPath) ? statSync(partPath).size : 0;
+    if (controller.signal.aborted) {
+      const kept = keptBytes > 0 ? formatBytes(keptBytes) : 'nothing';
+      process.stderr.write(`Interrupted: kept ${kept} in ${partPath}; the next pull resumes from there.\n`);
+      process.exitCode = 130;
+      return undefined;
+    }
+    if (!(error instanceof AppError)) throw error;
+    // Read here, not in config: these are the machine's own settings, which pulls do not follow.
+    const proxyConfigured = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'].some(
+      (name) => process.env[name],
+    );
+    process.stderr.write(pullFailureMessage({ error, target, destinationDir, keptBytes, proxyConfigured }));
+    process.exitCode = 1;
     return undefined;
   } finally {
     process.removeListener('SIGINT', interrupt);

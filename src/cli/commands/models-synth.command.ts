@@ -84,12 +84,50 @@ async function synthesise(shapeName: string, flags: SynthFlags): Promise<void> {
 }
 
 function describeResult(result: GeneratedShapedModel, seconds: number): string {
-  const delta = ((result.sizeBytes / result.referenceSizeBytes - 1) * 100).toFixed(2);
   return (
-    `Wrote ${result.filePath} in ${seconds.toFixed(1)} s: ${formatBytes(result.sizeBytes)}, ` +
-    `${result.tensorCount} tensors (${delta}% from the real release's ${formatBytes(result.referenceSizeBytes)}).\n` +
+    `Wrote ${result.filePath} in ${seconds.toFixed(1)} s: ${result.tensorCount} tensors, ` +
+    `${describeSizeMatch(result.sizeBytes, result.referenceSizeBytes, result.referenceSizeExact)}\n` +
     'Random weights: use it to measure speed and memory, never output quality.\n'
   );
+}
+
+/**
+ * How close a rounded published size is taken to match: such figures carry two or three significant
+ * digits (67 MB, 1.12 GB), so a closer comparison would only measure the rounding.
+ */
+export const ROUNDED_SIZE_TOLERANCE = 0.01;
+
+/** One sentence comparing the written size with the real release's, in words a person reads at once. */
+export function describeSizeMatch(
+  sizeBytes: number,
+  referenceBytes: number,
+  referenceExact: boolean,
+): string {
+  const size = formatBytes(sizeBytes);
+  const ratio = sizeBytes / referenceBytes - 1;
+  const direction = ratio > 0 ? 'larger' : 'smaller';
+  if (referenceExact) {
+    const exactly = `${referenceBytes.toLocaleString('en-US')} bytes`;
+    if (sizeBytes === referenceBytes)
+      return `${size}, byte for byte the size of the real release (${exactly}).`;
+    const difference = formatBytes(Math.abs(sizeBytes - referenceBytes));
+    return `${size}, ${difference} (${percent(ratio)}) ${direction} than the real release (${exactly}).`;
+  }
+  const published = `about ${formatBytes(referenceBytes)}`;
+  if (Math.abs(ratio) <= ROUNDED_SIZE_TOLERANCE) {
+    return (
+      `${size}, the size of the real release to within ${percent(ROUNDED_SIZE_TOLERANCE)} ` +
+      `(published as ${published}, a rounded figure that allows no closer check).`
+    );
+  }
+  return `${size}, ${percent(ratio)} ${direction} than the real release (published as ${published}).`;
+}
+
+/** A ratio's magnitude as a percentage with the digits that say something. */
+function percent(ratio: number): string {
+  const value = Math.abs(ratio) * 100;
+  if (value < 0.01) return 'under 0.01 %';
+  return `${value < 1 ? value.toFixed(2) : value.toFixed(1)} %`;
 }
 
 /** The catalogue as an aligned text table, one shape per row. */

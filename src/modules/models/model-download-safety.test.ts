@@ -111,7 +111,11 @@ describe('what a download writes', () => {
   it('gives up on a connection that stops sending, keeping the part for a resume', async () => {
     await expect(
       downloadModel({ url: `${hub.url}/stalled.gguf`, destinationDir, idleTimeoutMs: 300 }),
-    ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: true });
+    ).rejects.toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      retryable: true,
+      message: `The download from ${new URL(hub.url).host} broke off: no answer in time (ETIMEDOUT: a firewall may be dropping the connection)`,
+    });
     expect(readdirSync(destinationDir)).toContain('stalled.gguf.part');
   });
 

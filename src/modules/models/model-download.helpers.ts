@@ -1,6 +1,9 @@
 /** Small pieces of the downloader: HTTP and network errors, headers, URL and name checks, files. */
 import { stat, unlink } from 'node:fs/promises';
+import { STATUS_CODES } from 'node:http';
 import { AppError } from '../../shared/errors.js';
+import { describeNetworkCause, networkCauseCode } from './network-causes.js';
+import { ConnectionFailure } from './pull-http-client.js';
 
 /** Accepted SHA-256 spelling: 64 lower-case hex digits. */
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
@@ -9,22 +12,37 @@ const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 export async function httpError(response: Response, url: URL): Promise<AppError> {
   await response.body?.cancel();
   const status = response.status;
+  // After redirects the answer may come from another host (a CDN): name the one that answered.
+  const host = new URL(response.url || url.href).host;
+  const reason = STATUS_CODES[status] ? ` ${STATUS_CODES[status]}` : '';
   // Server-side failures and throttling are worth retrying; 4xx answers will not change.
   const retryable = status >= 500 || status === 408 || status === 429;
-  return new AppError('DOWNLOAD_FAILED', `Download of ${url.href} failed: HTTP ${status}`, {
+  return new AppError('DOWNLOAD_FAILED', `${host} answered HTTP ${status}${reason} for ${url.href}`, {
     retryable,
-    details: { upstreamStatus: status },
+    details: { upstreamStatus: status, host },
   });
 }
 
-/** Maps a fetch or stream failure to a retryable DOWNLOAD_FAILED; an abort passes through as itself. */
+/**
+ * Maps a connection or stream failure to a retryable DOWNLOAD_FAILED naming the host and the cause
+ * (details: `host`, `cause` = the system error code, `reached` = whether any answer came); an abort
+ * passes through as itself.
+ */
 export function networkError(error: unknown, url: URL, signal: AbortSignal | undefined): unknown {
   // Aborts are the caller's decision, not a failure: surface the abort reason unchanged.
   if (signal?.aborted) return signal.reason ?? error;
   if (error instanceof AppError) return error;
-  return new AppError('DOWNLOAD_FAILED', `Network error while downloading from ${url.host}`, {
+  const connecting = error instanceof ConnectionFailure;
+  const host = connecting ? error.url.host : url.host;
+  const code = networkCauseCode(connecting ? error.cause : error);
+  const cause = code === undefined && error instanceof Error ? error.message : describeNetworkCause(code);
+  const message = connecting
+    ? `Could not reach ${host}: ${cause}`
+    : `The download from ${host} broke off: ${cause}`;
+  return new AppError('DOWNLOAD_FAILED', message, {
     retryable: true,
     cause: error,
+    details: { host, cause: code ?? null, reached: !connecting },
   });
 }
 

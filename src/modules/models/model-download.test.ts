@@ -3,6 +3,7 @@ import {
   copyFileSync,
   existsSync,
   mkdtempSync,
+  readdirSync,
   readFileSync,
   rmSync,
   statSync,
@@ -41,6 +42,8 @@ interface ServerBehaviour {
   cutFirstResponseAfter?: number;
   /** Pause between 64 KiB chunks so a client can abort mid-body. */
   chunkDelayMs?: number;
+  /** Answer every request with a 302 to this URL. */
+  redirectTo?: string;
 }
 
 /** A real HTTP server on 127.0.0.1 that serves the fixture with Range support and records requests. */
@@ -64,8 +67,9 @@ class FixtureServer {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     this.ranges.push(request.headers.range);
-    const { status, ignoreRange, cutFirstResponseAfter } = this.behaviour;
+    const { status, ignoreRange, cutFirstResponseAfter, redirectTo } = this.behaviour;
     if (status !== undefined) return void response.writeHead(status).end();
+    if (redirectTo !== undefined) return void response.writeHead(302, { location: redirectTo }).end();
     if (request.url !== `/files/${FIXTURE_NAME}`) return void response.writeHead(404).end();
     const start = ignoreRange ? undefined : rangeStart(request.headers.range);
     if (start !== undefined && start >= FIXTURE.length) {
@@ -266,6 +270,64 @@ describe('downloadModel', () => {
     await expect(
       downloadModel({ url: `${closedUrl}/files/${FIXTURE_NAME}`, destinationDir }),
     ).rejects.toMatchObject({ code: 'DOWNLOAD_FAILED', retryable: true });
+  });
+
+  it('names the host and the cause when nothing answers, and keeps nothing', async () => {
+    const closed = new FixtureServer();
+    const closedUrl = await closed.start();
+    await closed.stop();
+    const closedHost = new URL(closedUrl).host;
+    const unresolvable = 'http://nonexistent.invalid/models/tiny.gguf'; // .invalid never resolves (RFC 2606)
+
+    await expect(
+      downloadModel({ url: `${closedUrl}/files/${FIXTURE_NAME}`, destinationDir }),
+    ).rejects.toMatchObject({
+      message: `Could not reach ${closedHost}: the connection was refused (ECONNREFUSED: nothing listens there, or a firewall rejects it)`,
+      details: { host: closedHost, cause: 'ECONNREFUSED', reached: false },
+    });
+    const dns = await downloadModel({ url: unresolvable, destinationDir }).catch((error: unknown) => error);
+    expect(dns).toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      details: { host: 'nonexistent.invalid', reached: false },
+    });
+    // ENOTFOUND with a DNS server that answers; EAI_AGAIN on a machine that has none at all.
+    expect((dns as AppError).message).toMatch(
+      /^Could not reach nonexistent\.invalid: the host name (does not resolve \(ENOTFOUND|could not be looked up \(EAI_AGAIN)/,
+    );
+    expect(readdirSync(destinationDir)).toEqual([]);
+  });
+
+  it('names the host a redirect led to when that one cannot be reached', async () => {
+    server.behaviour = { redirectTo: 'http://cdn.nonexistent.invalid/blob/tiny.gguf' };
+
+    await expect(downloadModel({ url: fileUrl, destinationDir })).rejects.toMatchObject({
+      message: expect.stringMatching(/^Could not reach cdn\.nonexistent\.invalid: /),
+      details: { host: 'cdn.nonexistent.invalid', reached: false },
+    });
+  });
+
+  it('names the host and the byte count when a transfer breaks off, keeping the part', async () => {
+    server.behaviour = { cutFirstResponseAfter: 400_000 };
+    const host = new URL(baseUrl).host;
+
+    const failure = await downloadModel({ url: fileUrl, destinationDir }).catch((error: unknown) => error);
+    expect(failure).toMatchObject({
+      code: 'DOWNLOAD_FAILED',
+      retryable: true,
+      details: { host, reached: true },
+    });
+    expect((failure as AppError).message).toBe(
+      `The download from ${host} broke off: the connection was reset (ECONNRESET)`,
+    );
+    expect(statSync(path.join(destinationDir, `${FIXTURE_NAME}.part`)).size).toBeGreaterThan(0);
+  });
+
+  it('says which host answered which HTTP status', async () => {
+    await expect(
+      downloadModel({ url: `${baseUrl}/files/missing.gguf`, destinationDir }),
+    ).rejects.toMatchObject({
+      message: `${new URL(baseUrl).host} answered HTTP 404 Not Found for ${baseUrl}/files/missing.gguf`,
+    });
   });
 
   it('refuses non-http URLs and file names that could escape the folder', async () => {

@@ -125,7 +125,7 @@ export function resolvePullTarget(nameOrUrl: string): PullTarget {
   if (!entry) {
     throw new AppError(
       'NOT_FOUND',
-      `No model named '${input}' in the catalogue; run 'privatestack models catalog' or pass an https URL to a .gguf file`,
+      `No model named '${input}' in the catalogue; run 'npx privatestack models catalog' or pass an https URL to a .gguf file`,
     );
   }
   return targetFor(entry);
@@ -233,18 +233,27 @@ async function receive(
   try {
     await pipeline(body, meter, sink, { signal: options.signal });
   } catch (error) {
-    throw networkError(error, transfer.url, options.signal);
+    // Name the host that was sending (after redirects, a CDN rather than the URL's host).
+    throw networkError(error, answeredBy(response, transfer.url), options.signal);
   } finally {
     // pipeline settles before the file's last write lands; a resume must see the final part size.
     if (!sink.closed) await new Promise<void>((resolve) => sink.once('close', () => resolve()));
   }
   if (total !== undefined && received !== total) {
-    throw new AppError('DOWNLOAD_FAILED', `The connection closed after ${received} of ${total} bytes`, {
-      retryable: true,
-    });
+    const host = answeredBy(response, transfer.url).host;
+    throw new AppError(
+      'DOWNLOAD_FAILED',
+      `The connection to ${host} closed after ${received} of ${total} bytes`,
+      { retryable: true, details: { host, cause: null, reached: true } },
+    );
   }
   await flushToDisk(partPath);
   return { sha256: hash.digest('hex'), sizeBytes: received, resumed: offset > 0 };
+}
+
+/** The URL that answered: the response's own after redirects, else the one asked for. */
+function answeredBy(response: Response, asked: URL): URL {
+  return response.url ? new URL(response.url) : asked;
 }
 
 /** Hashes the bytes kept from an earlier attempt, streaming so a 2 GB part never sits in memory. */

@@ -4,6 +4,7 @@ import type { Principal } from '../auth/auth.service.js';
 import type { ModelDownloadRepository, ModelDownloadRow } from './model-download.repository.js';
 import { downloadModel, pullSizeLimit, resolvePullTarget, type PullTarget } from './model-download.js';
 import type { ModelRegistry } from './model-registry.service.js';
+import { describeNetworkCause } from './network-causes.js';
 import type { AddressGuard } from './pull-address-guard.js';
 
 /** A download as the API shows it. */
@@ -36,10 +37,34 @@ const PUBLIC_FAILURES: Partial<Record<ErrorCode, string>> = {
   VALIDATION_ERROR: 'the download could not be started',
 };
 
+/** What an administrator of a server without internet can do instead of a pull. */
+const BY_HAND =
+  'Without internet on this server: download the file on another machine, copy it onto the server ' +
+  'and run `npx privatestack models add <file>`';
+
 /** The failure text stored on a download row and shown by the API. */
 export function publicFailure(error: unknown): string {
+  const transfer = error instanceof AppError ? transferFailure(error) : undefined;
+  if (transfer) return `DOWNLOAD_FAILED: ${transfer}`;
   const code = error instanceof AppError && PUBLIC_FAILURES[error.code] ? error.code : 'DOWNLOAD_FAILED';
   return `${code}: ${PUBLIC_FAILURES[code] ?? 'the download failed; the server log has the details'}`;
+}
+
+/**
+ * A connection or HTTP failure as the client may see it: the host (it passed the address guard, so it
+ * is public or allowed) and the cause from a fixed vocabulary of system error codes. Not the status:
+ * that stays in the log, as decided for every upstream answer.
+ */
+function transferFailure(error: AppError): string | undefined {
+  const { host, cause, reached, upstreamStatus } = error.details ?? {};
+  if (error.code !== 'DOWNLOAD_FAILED' || typeof host !== 'string') return undefined;
+  if (typeof upstreamStatus === 'number') {
+    return `${host} answered with an HTTP error (the server log has the status)`;
+  }
+  const why = describeNetworkCause(typeof cause === 'string' ? cause : undefined);
+  if (reached === false) return `could not reach ${host}: ${why}. ${BY_HAND}`;
+  if (reached === true) return `the download from ${host} broke off: ${why}; pull again to resume`;
+  return undefined;
 }
 
 /**

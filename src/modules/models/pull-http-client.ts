@@ -28,17 +28,41 @@ export interface HttpGetOptions {
 
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
+/**
+ * A connection to one URL of the chain failed before any answer came (DNS, refused, unreachable,
+ * TLS, timeout): nothing of the server was reached. Carries that hop's URL, which after a redirect is
+ * not the one asked for, so the message can name the host a firewall actually has to let through.
+ */
+export class ConnectionFailure extends Error {
+  /** The URL whose host could not be reached. */
+  readonly url: URL;
+
+  constructor(url: URL, cause: unknown) {
+    super(`Could not connect to ${url.host}`, { cause });
+    this.name = 'ConnectionFailure';
+    this.url = url;
+  }
+}
+
 /** GETs `url`, following up to MAX_REDIRECTS redirects; answers the final response. */
 export async function httpGet(url: URL, options: HttpGetOptions): Promise<Response> {
   let current = url;
   let headers = options.headers;
   for (let hop = 0; ; hop++) {
     options.guard?.checkLiteral(current);
-    const message = await requestOnce(current, headers, options);
+    const target = current;
+    const message = await requestOnce(target, headers, options).catch((error: unknown) => {
+      // The guard's refusals and our own errors already say what happened; the rest are network causes.
+      throw error instanceof AppError ? error : new ConnectionFailure(target, error);
+    });
     const location = message.headers.location;
-    if (!REDIRECTS.has(message.statusCode ?? 0) || location === undefined) return toResponse(message);
+    if (!REDIRECTS.has(message.statusCode ?? 0) || location === undefined) {
+      return toResponse(message, current);
+    }
     message.destroy();
-    if (hop >= MAX_REDIRECTS) throw new AppError('DOWNLOAD_FAILED', 'Too many redirects');
+    if (hop >= MAX_REDIRECTS) {
+      throw new AppError('DOWNLOAD_FAILED', 'Too many redirects', { details: { host: current.host } });
+    }
     const next = redirectTarget(current, location);
     // A token for one host must not travel to the next one (as fetch does on cross-origin redirects).
     if (next.origin !== current.origin) headers = withoutAuthorization(headers);
@@ -77,19 +101,30 @@ function requestOnce(url: URL, headers: Record<string, string>, options: HttpGet
       agent: false,
       ...(options.guard && { lookup: options.guard.lookupFor(url) }),
     });
-    request.once('response', resolve);
+    let answer: IncomingMessage | undefined;
+    request.once('response', (message) => {
+      answer = message;
+      resolve(message);
+    });
     request.on('error', reject);
     request.on('timeout', () => {
-      request.destroy(
-        new AppError('DOWNLOAD_FAILED', `No data from ${url.host} for ${timeout} ms`, { retryable: true }),
-      );
+      // A plain network error with the usual code, so it is described like any other timeout; once the
+      // answer has begun, its body stream must fail with it too (else it reads as a reset connection).
+      const stalled = Object.assign(new Error(`no data from ${url.host} for ${timeout / 1000} s`), {
+        code: 'ETIMEDOUT',
+      });
+      answer?.destroy(stalled);
+      request.destroy(stalled);
     });
     request.end();
   });
 }
 
-/** Wraps a node response as a fetch Response, so callers read status, headers and a web stream. */
-function toResponse(message: IncomingMessage): Response {
+/**
+ * Wraps a node response as a fetch Response, so callers read status, headers and a web stream; its
+ * `url` is the URL that answered (after redirects), as fetch's is.
+ */
+function toResponse(message: IncomingMessage, url: URL): Response {
   const headers = new Headers();
   for (let index = 0; index + 1 < message.rawHeaders.length; index += 2) {
     headers.append(message.rawHeaders[index]!, message.rawHeaders[index + 1]!);
@@ -102,5 +137,7 @@ function toResponse(message: IncomingMessage): Response {
   const empty = [204, 205, 304].includes(status);
   if (empty) message.destroy();
   const body = empty ? null : (Readable.toWeb(message) as ReadableStream<Uint8Array>);
-  return new Response(body, { status, headers });
+  const response = new Response(body, { status, headers });
+  Object.defineProperty(response, 'url', { value: url.href });
+  return response;
 }

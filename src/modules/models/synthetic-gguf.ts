@@ -46,6 +46,8 @@ export interface GeneratedShapedModel {
   readonly tensorCount: number;
   /** Size of the real release, for comparison. */
   readonly referenceSizeBytes: number;
+  /** Whether referenceSizeBytes is the exact published size (else a rounded published figure). */
+  readonly referenceSizeExact: boolean;
 }
 
 /** One tensor of a shape: name, ggml dimensions (ne0 first) and how to initialise it. */
@@ -236,7 +238,13 @@ export async function generateShapedModel(
   const tensors = tensorSources(shape, options.seed ?? 1);
   const { onProgress, signal } = options;
   const { sizeBytes } = await writeGgufFile({ filePath, metadata, tensors, onProgress, signal });
-  return { filePath, sizeBytes, tensorCount: tensors.length, referenceSizeBytes: shape.referenceSizeBytes };
+  return {
+    filePath,
+    sizeBytes,
+    tensorCount: tensors.length,
+    referenceSizeBytes: shape.referenceSizeBytes,
+    referenceSizeExact: shape.referenceSizeExact,
+  };
 }
 
 /** Every tensor of `shape` in file order, with the ggml type llama.cpp would give it. */
