@@ -46,6 +46,17 @@ export const PullModelBody = Type.Object({
   sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
 });
 
+/** Why a failed download stopped (DOWNLOAD_INTERRUPTED: the server stopped under it; retry resumes). */
+export const DownloadFailureCode = Type.Union([
+  Type.Literal('DOWNLOAD_FAILED'),
+  Type.Literal('DOWNLOAD_INTERRUPTED'),
+  Type.Literal('MODEL_PULL_BLOCKED'),
+  Type.Literal('MODEL_TOO_LARGE'),
+  Type.Literal('NOT_A_GGUF'),
+  Type.Literal('INTEGRITY_ERROR'),
+  Type.Literal('VALIDATION_ERROR'),
+]);
+
 /** A model download and its progress. */
 export const ModelDownload = Type.Object({
   id: Type.String(),
@@ -55,9 +66,15 @@ export const ModelDownload = Type.Object({
   bytes_done: Type.Integer(),
   bytes_total: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
+  error_code: Type.Union([DownloadFailureCode, Type.Null()], {
+    description: 'Why a failed download stopped, for clients to translate; null unless failed',
+  }),
   model_id: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
+  dismissed_at: Type.Union([Type.String(), Type.Null()], {
+    description: 'When an administrator dismissed it; dismissed downloads are left out of the list',
+  }),
 });
 
 /** A recommended model from the built-in catalogue (the same list as `privatestack models catalog`). */
