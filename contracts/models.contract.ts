@@ -9,9 +9,17 @@ export const RegisteredModel = Type.Object({
   source_url: Type.Union([Type.String(), Type.Null()]),
   sha256: Type.Union([Type.String(), Type.Null()]),
   size_bytes: Type.Union([Type.Integer(), Type.Null()]),
-  is_active: Type.Boolean(),
-  loaded: Type.Boolean(),
-  present: Type.Boolean(),
+  is_active: Type.Boolean({
+    description:
+      'Loads at start: MODEL_PATH’s file while MODEL_PATH is set, else the registry’s active model',
+  }),
+  loaded: Type.Boolean({ description: 'The engine holds this file now' }),
+  present: Type.Boolean({ description: 'The file exists on the server' }),
+  source: Type.Union([Type.Literal('config'), Type.Literal('registry')], {
+    description:
+      'config: the file MODEL_PATH names (id `config` unless also registered); it cannot be removed here. ' +
+      'registry: registered by a pull, POST /models or the CLI',
+  }),
   created_at: Type.String(),
 });
 
