@@ -9,9 +9,17 @@ export const RegisteredModel = Type.Object({
   source_url: Type.Union([Type.String(), Type.Null()]),
   sha256: Type.Union([Type.String(), Type.Null()]),
   size_bytes: Type.Union([Type.Integer(), Type.Null()]),
-  is_active: Type.Boolean(),
-  loaded: Type.Boolean(),
-  present: Type.Boolean(),
+  is_active: Type.Boolean({
+    description:
+      'Loads at start: MODEL_PATH’s file while MODEL_PATH is set, else the registry’s active model',
+  }),
+  loaded: Type.Boolean({ description: 'The engine holds this file now' }),
+  present: Type.Boolean({ description: 'The file exists on the server' }),
+  source: Type.Union([Type.Literal('config'), Type.Literal('registry')], {
+    description:
+      'config: the file MODEL_PATH names (id `config` unless also registered); it cannot be removed here. ' +
+      'registry: registered by a pull, POST /models or the CLI',
+  }),
   created_at: Type.String(),
 });
 
@@ -46,6 +54,17 @@ export const PullModelBody = Type.Object({
   sha256: Type.Optional(Type.String({ pattern: '^[0-9a-fA-F]{64}$' })),
 });
 
+/** Why a failed download stopped (DOWNLOAD_INTERRUPTED: the server stopped under it; retry resumes). */
+export const DownloadFailureCode = Type.Union([
+  Type.Literal('DOWNLOAD_FAILED'),
+  Type.Literal('DOWNLOAD_INTERRUPTED'),
+  Type.Literal('MODEL_PULL_BLOCKED'),
+  Type.Literal('MODEL_TOO_LARGE'),
+  Type.Literal('NOT_A_GGUF'),
+  Type.Literal('INTEGRITY_ERROR'),
+  Type.Literal('VALIDATION_ERROR'),
+]);
+
 /** A model download and its progress. */
 export const ModelDownload = Type.Object({
   id: Type.String(),
@@ -55,9 +74,15 @@ export const ModelDownload = Type.Object({
   bytes_done: Type.Integer(),
   bytes_total: Type.Union([Type.Integer(), Type.Null()]),
   error: Type.Union([Type.String(), Type.Null()]),
+  error_code: Type.Union([DownloadFailureCode, Type.Null()], {
+    description: 'Why a failed download stopped, for clients to translate; null unless failed',
+  }),
   model_id: Type.Union([Type.String(), Type.Null()]),
   created_at: Type.String(),
   updated_at: Type.String(),
+  dismissed_at: Type.Union([Type.String(), Type.Null()], {
+    description: 'When an administrator dismissed it; dismissed downloads are left out of the list',
+  }),
 });
 
 /** A recommended model from the built-in catalogue (the same list as `privatestack models catalog`). */

@@ -130,6 +130,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     policy,
     modelsDir: config.storage.modelsDir,
     importDirs: config.modelSources.importDirs,
+    configuredPath: config.model.path,
     clock,
   });
   const pullLog = pino({ level: config.server.logLevel, name: 'model-pull' });

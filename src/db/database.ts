@@ -11,6 +11,7 @@ import * as documents from './migrations/0005-documents.js';
 import * as messageStats from './migrations/0006-message-stats.js';
 import * as personalWorkspaces from './migrations/0007-personal-workspaces.js';
 import * as refreshHistory from './migrations/0008-refresh-history.js';
+import * as downloadDismissal from './migrations/0009-download-dismissal.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0006-message-stats': messageStats,
   '0007-personal-workspaces': personalWorkspaces,
   '0008-refresh-history': refreshHistory,
+  '0009-download-dismissal': downloadDismissal,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

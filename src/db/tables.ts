@@ -119,6 +119,8 @@ export interface ModelDownloadsTable {
   created_by: string | null;
   created_at: string;
   updated_at: string;
+  /** When an administrator dismissed the finished download; the list leaves it out from then on. */
+  dismissed_at: string | null;
 }
 
 /** A workspace (department): the unit documents and retrieval permissions belong to. */

@@ -155,11 +155,14 @@ describe('model registry', () => {
       file_path: storiesModel(),
     });
     expect(registered.status).toBe(201);
+    // The same file MODEL_PATH names (the test app's model): one registry entry, marked as the
+    // configured one, which is what loads at start whatever the registry's own flag says.
     expect(registered.body).toMatchObject({
       name: 'stories-copy',
       present: true,
       loaded: true,
-      is_active: false,
+      is_active: true,
+      source: 'config',
     });
     const loaded = await t.call('POST', '/api/v1/models/stories-copy/load', admin);
     expect(loaded.status).toBe(200);

@@ -23,9 +23,38 @@ export function createModelDownloadRepository(db: Kysely<Database>) {
         .where('file_name', '=', fileName)
         .where('status', '=', 'downloading')
         .executeTakeFirst(),
-    /** Recent downloads, newest first. */
+    /** Recent downloads an administrator has not dismissed, newest first. */
     list: () =>
-      db.selectFrom('model_downloads').selectAll().orderBy('created_at', 'desc').limit(100).execute(),
+      db
+        .selectFrom('model_downloads')
+        .selectAll()
+        .where('dismissed_at', 'is', null)
+        .orderBy('created_at', 'desc')
+        .limit(100)
+        .execute(),
+    /**
+     * Puts a failed download back to running, only if it is still failed: of two retries at the same
+     * moment (two tabs, two replicas) exactly one wins. Returns whether this one did.
+     */
+    restart: async (id: string, nowIso: string) => {
+      const result = await db
+        .updateTable('model_downloads')
+        .set({ status: 'downloading', error: null, dismissed_at: null, updated_at: nowIso })
+        .where('id', '=', id)
+        .where('status', '=', 'failed')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
+    /** Hides a finished download from the list; a running one stays. Returns whether it was hidden. */
+    dismiss: async (id: string, nowIso: string) => {
+      const result = await db
+        .updateTable('model_downloads')
+        .set({ dismissed_at: nowIso })
+        .where('id', '=', id)
+        .where('status', '<>', 'downloading')
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) === 1;
+    },
     /** Updates progress or outcome. */
     update: async (id: string, changes: Partial<Omit<ModelDownloadRow, 'id' | 'created_at'>>) => {
       await db.updateTable('model_downloads').set(changes).where('id', '=', id).execute();

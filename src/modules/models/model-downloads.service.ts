@@ -17,9 +17,11 @@ export function presentDownload(row: ModelDownloadRow) {
     bytes_done: Number(row.bytes_done),
     bytes_total: row.bytes_total === null ? null : Number(row.bytes_total),
     error: row.error,
+    error_code: failureCode(row.error),
     model_id: row.model_id,
     created_at: row.created_at,
     updated_at: row.updated_at,
+    dismissed_at: row.dismissed_at,
   };
 }
 
@@ -48,6 +50,32 @@ export function publicFailure(error: unknown): string {
   if (transfer) return `DOWNLOAD_FAILED: ${transfer}`;
   const code = error instanceof AppError && PUBLIC_FAILURES[error.code] ? error.code : 'DOWNLOAD_FAILED';
   return `${code}: ${PUBLIC_FAILURES[code] ?? 'the download failed; the server log has the details'}`;
+}
+
+/** Why a pull stopped without a failure of its own: the process ended under it. */
+const INTERRUPTED = {
+  shutdown: 'DOWNLOAD_INTERRUPTED: interrupted by a shutdown; retry to resume',
+  restart: 'DOWNLOAD_INTERRUPTED: interrupted by a restart; retry to resume',
+};
+
+/** The codes a failed download carries, for clients to translate (the stored text is English). */
+export const DOWNLOAD_FAILURE_CODES = [
+  'DOWNLOAD_FAILED',
+  'DOWNLOAD_INTERRUPTED',
+  'MODEL_PULL_BLOCKED',
+  'MODEL_TOO_LARGE',
+  'NOT_A_GGUF',
+  'INTEGRITY_ERROR',
+  'VALIDATION_ERROR',
+] as const satisfies readonly (ErrorCode | 'DOWNLOAD_INTERRUPTED')[];
+
+/** The stable code at the start of a stored failure (`CODE: sentence`), or null when there is none. */
+export function failureCode(error: string | null): (typeof DOWNLOAD_FAILURE_CODES)[number] | null {
+  if (error === null) return null;
+  const prefix = /^([A-Z_]+): /.exec(error)?.[1];
+  const known = DOWNLOAD_FAILURE_CODES.find((code) => code === prefix);
+  // Rows from before the prefix said "Interrupted by a restart; pull again to resume".
+  return known ?? (error.startsWith('Interrupted') ? 'DOWNLOAD_INTERRUPTED' : 'DOWNLOAD_FAILED');
 }
 
 /**
@@ -127,9 +155,7 @@ export function createModelDownloadsService(dependencies: {
         updated_at: nowIso(),
       });
     } catch (error) {
-      const message = controller.signal.aborted
-        ? 'Interrupted by a shutdown; pull again to resume'
-        : publicFailure(error);
+      const message = controller.signal.aborted ? INTERRUPTED.shutdown : publicFailure(error);
       if (!controller.signal.aborted) dependencies.log?.('model pull failed', { download: row.id, error });
       await downloads
         .update(row.id, { status: 'failed', error: message, updated_at: nowIso() })
@@ -140,30 +166,56 @@ export function createModelDownloadsService(dependencies: {
     }
   };
 
+  /** Resolves what a pull fetches, with an early answer for an address typed in. */
+  const resolveTarget = async (nameOrUrl: string, sha256?: string) => {
+    const target = resolvePullTarget(nameOrUrl);
+    // The boundary itself is the check at connection time. (Catalogue URLs are pinned public
+    // hosts: no DNS round trip before answering 202.)
+    if (!target.entry) {
+      const url = new URL(target.url);
+      guard.checkLiteral(url);
+      await guard.precheck(url);
+    }
+    if (sha256 && target.expectedSha256 && sha256.toLowerCase() !== target.expectedSha256) {
+      throw errors.validation('sha256 differs from the catalogue pin for this model', 'sha256');
+    }
+    return target;
+  };
+
+  /**
+   * Claims the file synchronously, so two requests in the same moment cannot both write one .part
+   * file, then records the pull (`record`) and runs it in the background.
+   */
+  const launch = async (target: PullTarget, record: () => Promise<ModelDownloadRow>) => {
+    if (activeFiles.has(target.fileName)) throw errors.conflict(`${target.fileName} is already downloading`);
+    activeFiles.add(target.fileName);
+    let row: ModelDownloadRow;
+    try {
+      if (await downloads.findRunning(target.fileName))
+        throw errors.conflict(`${target.fileName} is already downloading`);
+      row = await record();
+    } catch (error) {
+      activeFiles.delete(target.fileName);
+      throw error;
+    }
+    const controller = new AbortController();
+    running.set(row.id, { controller, done: run(row, controller, target) });
+    return presentDownload(row);
+  };
+
+  const requireDownload = async (id: string) => {
+    const row = await downloads.findById(id);
+    if (!row) throw errors.notFound('Download');
+    return row;
+  };
+
   return {
     /** Starts a pull by catalogue name or URL; answers at once with the download to follow. */
     start: async (principal: Principal, nameOrUrl: string, sha256?: string) => {
       await policy.authorize(principal, 'model.pull');
-      const target = resolvePullTarget(nameOrUrl);
-      // An early answer for a URL typed in; the boundary itself is the check at connection time.
-      // (Catalogue URLs are pinned public hosts: no DNS round trip before answering 202.)
-      if (!target.entry) {
-        const url = new URL(target.url);
-        guard.checkLiteral(url);
-        await guard.precheck(url);
-      }
-      if (sha256 && target.expectedSha256 && sha256.toLowerCase() !== target.expectedSha256) {
-        throw errors.validation('sha256 differs from the catalogue pin for this model', 'sha256');
-      }
-      // Claimed synchronously, so two requests in the same moment cannot both write one .part file.
-      if (activeFiles.has(target.fileName))
-        throw errors.conflict(`${target.fileName} is already downloading`);
-      activeFiles.add(target.fileName);
-      let row: ModelDownloadRow;
-      try {
-        if (await downloads.findRunning(target.fileName))
-          throw errors.conflict(`${target.fileName} is already downloading`);
-        row = await downloads.insert({
+      const target = await resolveTarget(nameOrUrl, sha256);
+      return launch(target, () =>
+        downloads.insert({
           id: crypto.randomUUID(),
           name: target.entry?.name ?? target.fileName.replace(/\.gguf$/i, ''),
           url: target.url,
@@ -177,23 +229,39 @@ export function createModelDownloadsService(dependencies: {
           created_by: principal.user.id,
           created_at: nowIso(),
           updated_at: nowIso(),
-        });
-      } catch (error) {
-        activeFiles.delete(target.fileName);
-        throw error;
-      }
-      const controller = new AbortController();
-      running.set(row.id, { controller, done: run(row, controller, target) });
-      return presentDownload(row);
+          dismissed_at: null,
+        }),
+      );
+    },
+    /**
+     * Runs a failed pull again: the same row, URL and expected hash, resuming its partial file. The
+     * address is checked again (MODEL_PULL_ALLOWED_HOSTS may have changed since).
+     */
+    retry: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'model.pull');
+      const row = await requireDownload(id);
+      if (row.status !== 'failed') throw errors.conflict('Only a failed download can be retried');
+      const target = await resolveTarget(row.url, row.expected_sha256 ?? undefined);
+      return launch(target, async () => {
+        if (!(await downloads.restart(row.id, nowIso())))
+          throw errors.conflict('Only a failed download can be retried');
+        return requireDownload(row.id);
+      });
+    },
+    /** Hides a finished (usually failed) download from the list for good; the row stays on record. */
+    dismiss: async (principal: Principal, id: string) => {
+      await policy.authorize(principal, 'model.pull');
+      await requireDownload(id);
+      if (!(await downloads.dismiss(id, nowIso())))
+        throw errors.conflict('A running download cannot be dismissed');
+      return presentDownload(await requireDownload(id));
     },
     /** One download. */
     get: async (principal: Principal, id: string) => {
       await policy.authorize(principal, 'model.downloads.read');
-      const row = await downloads.findById(id);
-      if (!row) throw errors.notFound('Download');
-      return presentDownload(row);
+      return presentDownload(await requireDownload(id));
     },
-    /** Recent downloads. */
+    /** Recent downloads, without the dismissed ones. */
     list: async (principal: Principal) => {
       await policy.authorize(principal, 'model.downloads.read');
       return (await downloads.list()).map(presentDownload);
@@ -202,8 +270,7 @@ export function createModelDownloadsService(dependencies: {
      * At start: downloads a previous process was running can no longer finish by themselves.
      * (With several replicas this needs an owner and a heartbeat per download; single process today.)
      */
-    recoverInterrupted: () =>
-      downloads.failRunning('Interrupted by a restart; pull again to resume', nowIso()),
+    recoverInterrupted: () => downloads.failRunning(INTERRUPTED.restart, nowIso()),
     /** Stops running downloads (their partial files stay for a later resume). */
     stopAll: async () => {
       for (const { controller } of running.values())

@@ -7,10 +7,25 @@ import type { Principal } from '../auth/auth.service.js';
 import { notAGguf, startsWithGgufMagic } from './download-body-checks.js';
 import { listCatalog } from './model-catalog.js';
 import { resolveImportPath } from './model-import-path.js';
+import {
+  CONFIGURED_MODEL_ID,
+  configuredModelName,
+  configuredModelRow,
+  sameFile,
+} from './configured-model.js';
 import type { ModelRepository, ModelRow } from './model.repository.js';
 
+/** What presenting a model needs to know about the running server. */
+interface ModelContext {
+  /** The file the engine holds, when one is loaded. */
+  readonly loadedPath: string | undefined;
+  /** MODEL_PATH, when set. */
+  readonly configuredPath: string | undefined;
+}
+
 /** A registered model as the API shows it. */
-export function presentModel(row: ModelRow, loadedPath: string | undefined) {
+export function presentModel(row: ModelRow, context: ModelContext) {
+  const configured = context.configuredPath !== undefined && sameFile(row.file_path, context.configuredPath);
   return {
     id: row.id,
     name: row.name,
@@ -19,15 +34,18 @@ export function presentModel(row: ModelRow, loadedPath: string | undefined) {
     source_url: row.source_url,
     sha256: row.sha256,
     size_bytes: row.size_bytes === null ? null : Number(row.size_bytes),
-    is_active: row.is_active === 1,
-    loaded: loadedPath !== undefined && path.resolve(row.file_path) === loadedPath,
+    // MODEL_PATH wins at start: while it is set, its file is the one that loads at start.
+    is_active: context.configuredPath === undefined ? row.is_active === 1 : configured,
+    loaded: context.loadedPath !== undefined && sameFile(row.file_path, context.loadedPath),
     present: existsSync(row.file_path),
+    source: configured ? ('config' as const) : ('registry' as const),
     created_at: row.created_at,
   };
 }
 
 /**
  * The model registry: which GGUF files exist, which one is active, and switching without a restart.
+ * The file MODEL_PATH names is part of it (source `config`): listed, loadable, never removable here.
  * Methods acting for a caller check the permission table first; register, startupModel and
  * hasActive serve the runtime itself (a finished pull, the start-up) and have no caller.
  */
@@ -38,15 +56,34 @@ export function createModelRegistry(dependencies: {
   modelsDir: string;
   /** Directories besides modelsDir whose files the API may register (MODEL_IMPORT_DIRS). */
   importDirs?: readonly string[];
+  /** The GGUF file MODEL_PATH names, loaded at every start. */
+  configuredPath?: string;
   clock: () => Date;
 }) {
-  const { models, engine, policy, modelsDir, clock } = dependencies;
+  const { models, engine, policy, modelsDir, clock, configuredPath } = dependencies;
   const importRoots = [modelsDir, ...(dependencies.importDirs ?? [])];
-  const loadedPath = () => engine.status().model?.filePath;
+  const present = (row: ModelRow) =>
+    presentModel(row, { loadedPath: engine.status().model?.filePath, configuredPath });
+  const isConfigured = (row: ModelRow) =>
+    configuredPath !== undefined && sameFile(row.file_path, configuredPath);
+
+  /** The registered rows, with MODEL_PATH's file first when no row holds it already (never twice). */
+  const allRows = async () => {
+    const rows = await models.list();
+    if (!configuredPath || rows.some(isConfigured)) return rows;
+    return [configuredModelRow(configuredPath), ...rows];
+  };
+
+  /** A model by id or name; `config` (or MODEL_PATH's file name) finds the configured file. */
   const requireModel = async (idOrName: string) => {
     const row = await models.find(idOrName);
-    if (!row) throw errors.notFound('Model');
-    return row;
+    if (row) return row;
+    if (configuredPath) {
+      const configured = (await allRows()).find(isConfigured);
+      const names = [CONFIGURED_MODEL_ID, configuredModelName(configuredPath)];
+      if (configured && names.includes(idOrName)) return configured;
+    }
+    throw errors.notFound('Model');
   };
 
   /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
@@ -70,7 +107,7 @@ export function createModelRegistry(dependencies: {
       is_active: 0,
       created_at: clock().toISOString(),
     });
-    return presentModel(row, loadedPath());
+    return present(row);
   };
 
   return {
@@ -81,8 +118,8 @@ export function createModelRegistry(dependencies: {
     list: async (principal: Principal) => {
       await policy.authorize(principal, 'model.list');
       const full = mayAlways(principal, 'model.source-url.read');
-      return (await models.list()).map((row) => {
-        const model = presentModel(row, loadedPath());
+      return (await allRows()).map((row) => {
+        const model = present(row);
         return full ? model : { ...model, file_path: '', source_url: null };
       });
     },
@@ -126,8 +163,10 @@ export function createModelRegistry(dependencies: {
           cause: error,
         });
       });
+      // MODEL_PATH's own entry has no row to mark; it loads at every start anyway.
+      if (row.id === CONFIGURED_MODEL_ID) return present(row);
       await models.activate(row.id);
-      return presentModel((await models.find(row.id))!, loadedPath());
+      return present((await models.find(row.id))!);
     },
 
     /** Marks a model active without loading it (the CLI, while the server is stopped); used at next start. */
@@ -135,19 +174,26 @@ export function createModelRegistry(dependencies: {
       await policy.authorize(principal, 'model.load');
       const row = await requireModel(idOrName);
       if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated', 'id');
+      if (row.id === CONFIGURED_MODEL_ID) return present(row);
       await models.activate(row.id);
-      return presentModel((await models.find(row.id))!, loadedPath());
+      return present((await models.find(row.id))!);
     },
 
     /** Whether a chat model is marked active. */
     hasActive: async () => (await models.findActive()) !== undefined,
 
-    /** Unregisters a model and deletes its file when it lives in MODELS_DIR. The loaded model cannot be removed. */
+    /**
+     * Unregisters a model and deletes its file when it lives in MODELS_DIR. Neither the loaded model
+     * nor the file MODEL_PATH names (the server would fail to load it at the next start) can go.
+     */
     remove: async (principal: Principal, idOrName: string) => {
       await policy.authorize(principal, 'model.delete');
       const row = await requireModel(idOrName);
-      if (loadedPath() === path.resolve(row.file_path))
-        throw errors.conflict('Activate another model before removing the loaded one');
+      if (isConfigured(row))
+        throw errors.conflict(
+          `${row.name} is the model MODEL_PATH names; point MODEL_PATH elsewhere (or unset it) and restart before removing it`,
+        );
+      if (present(row).loaded) throw errors.conflict('Activate another model before removing the loaded one');
       await models.delete(row.id);
       const inside = path.resolve(row.file_path).startsWith(path.resolve(modelsDir) + path.sep);
       if (inside) rmSync(row.file_path, { force: true });
@@ -156,7 +202,7 @@ export function createModelRegistry(dependencies: {
 
     /** The model to load at start: MODEL_PATH when set, else the registry's active model. */
     startupModel: async (configuredPath: string | undefined) => {
-      if (configuredPath) return { filePath: configuredPath, name: path.basename(configuredPath, '.gguf') };
+      if (configuredPath) return { filePath: configuredPath, name: configuredModelName(configuredPath) };
       const active = await models.findActive();
       return active && existsSync(active.file_path)
         ? { filePath: active.file_path, name: active.name }

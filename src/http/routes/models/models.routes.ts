@@ -145,6 +145,35 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
   );
 
   app.post(
+    '/downloads/:id/retry',
+    {
+      config: { action: 'model.pull' },
+      schema: {
+        tags,
+        summary: 'Retry a failed model pull (the same download, resuming its partial file)',
+        params: IdParams,
+        response: { 202: ModelDownload, ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request, reply) =>
+      reply.status(202).send(await modelDownloads.retry(request.principal, request.params.id)),
+  );
+
+  app.post(
+    '/downloads/:id/dismiss',
+    {
+      config: { action: 'model.pull' },
+      schema: {
+        tags,
+        summary: 'Dismiss a finished model pull: it leaves the downloads list for good',
+        params: IdParams,
+        response: { 200: ModelDownload, ...authErrors, 409: ErrorResponse },
+      },
+    },
+    async (request) => modelDownloads.dismiss(request.principal, request.params.id),
+  );
+
+  app.post(
     '/:id/load',
     {
       config: { action: 'model.load' },

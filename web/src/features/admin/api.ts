@@ -66,6 +66,14 @@ export const pullModel = (nameOrUrl: string, sha256?: string) =>
     json: { name_or_url: nameOrUrl, ...(sha256 && { sha256 }) },
   });
 
+/** Runs a failed pull again (the same download, resuming its partial file). */
+export const retryDownload = (id: string) =>
+  api<ModelDownload>('POST', `/api/v1/models/downloads/${encodeURIComponent(id)}/retry`);
+
+/** Hides a finished pull from the downloads list for good. */
+export const dismissDownload = (id: string) =>
+  api<ModelDownload>('POST', `/api/v1/models/downloads/${encodeURIComponent(id)}/dismiss`);
+
 /** Loads a registered model into the engine for everyone. */
 export const loadModel = (id: string) =>
   api<RegisteredModel>('POST', `/api/v1/models/${encodeURIComponent(id)}/load`);

@@ -137,6 +137,30 @@ export const admin = {
   'admin.models.pulled': 'Pulled',
   'admin.models.catalog': 'Catalogue',
   'admin.models.catalogDetails': 'Download {size} · needs about {ram} RAM · context {context} · {licence}',
+  'admin.models.fromConfig': 'From MODEL_PATH',
+  'admin.models.fromConfigHint':
+    'Set in the server configuration (MODEL_PATH): it loads at every start and cannot be deleted here.',
+  'admin.models.switchConfigNote': 'MODEL_PATH is set: at the next start the server loads {name} again.',
+  'admin.models.retry': 'Retry',
+  'admin.models.retryNamed': 'Retry the pull of {name}',
+  'admin.models.dismiss': 'Dismiss',
+  'admin.models.dismissNamed': 'Dismiss the failed pull of {name}',
+  'admin.models.pullFailed': 'The pull of {name} failed.',
+  'admin.models.pullRunning': 'Downloading {name}… {percent}',
+  'admin.models.pullDone': '{name} is downloaded and registered.',
+  'admin.models.downloadingPercent': 'Downloading {percent}',
+  'admin.models.failure.DOWNLOAD_FAILED':
+    'The server could not fetch the file (the server log has the cause). Retry resumes where it stopped.',
+  'admin.models.failure.DOWNLOAD_INTERRUPTED':
+    'The server stopped during the download. Retry resumes where it stopped.',
+  'admin.models.failure.MODEL_PULL_BLOCKED':
+    'This address is not allowed for model pulls (see MODEL_PULL_ALLOWED_HOSTS).',
+  'admin.models.failure.MODEL_TOO_LARGE':
+    'The file is larger than the limit for this pull (MODEL_PULL_MAX_GB).',
+  'admin.models.failure.NOT_A_GGUF': 'The file is not a GGUF model.',
+  'admin.models.failure.INTEGRITY_ERROR':
+    'The file’s SHA-256 differs from the expected one, so the file was not kept.',
+  'admin.models.failure.VALIDATION_ERROR': 'The download could not be started.',
 
   'admin.prompts.title': 'System prompts',
   'admin.prompts.create': 'New prompt',

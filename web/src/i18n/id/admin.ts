@@ -104,8 +104,8 @@ export const admin = {
   'admin.users.copyFailed': 'Gagal menyalin; pilih kata sandinya lalu salin secara manual.',
 
   'admin.models.title': 'Model',
-  'admin.models.loadedNow': 'Sedang dimuat',
-  'admin.models.loaded': 'Dimuat',
+  'admin.models.loadedNow': 'Sedang aktif',
+  'admin.models.loaded': 'Aktif',
   'admin.models.loadedDetails': '{architecture} · konteks {context} · {parallel} paralel · {size}',
   'admin.models.noneLoaded': 'Belum ada model chat yang dimuat. Pilih salah satu di bawah.',
   'admin.models.registry': 'Model terdaftar',
@@ -138,6 +138,30 @@ export const admin = {
   'admin.models.pulled': 'Sudah diunduh',
   'admin.models.catalog': 'Katalog',
   'admin.models.catalogDetails': 'Unduhan {size} · butuh sekitar {ram} RAM · konteks {context} · {licence}',
+  'admin.models.fromConfig': 'Dari MODEL_PATH',
+  'admin.models.fromConfigHint':
+    'Diatur di konfigurasi server (MODEL_PATH): dimuat setiap kali server mulai dan tidak bisa dihapus di sini.',
+  'admin.models.switchConfigNote': 'MODEL_PATH diatur: saat server mulai lagi, {name} akan dimuat kembali.',
+  'admin.models.retry': 'Coba lagi',
+  'admin.models.retryNamed': 'Coba lagi unduhan {name}',
+  'admin.models.dismiss': 'Abaikan',
+  'admin.models.dismissNamed': 'Abaikan unduhan {name} yang gagal',
+  'admin.models.pullFailed': 'Unduhan {name} gagal.',
+  'admin.models.pullRunning': 'Mengunduh {name}… {percent}',
+  'admin.models.pullDone': '{name} sudah diunduh dan terdaftar.',
+  'admin.models.downloadingPercent': 'Mengunduh {percent}',
+  'admin.models.failure.DOWNLOAD_FAILED':
+    'Server tidak dapat mengambil berkasnya (penyebabnya ada di log server). Coba lagi akan melanjutkan dari titik terakhir.',
+  'admin.models.failure.DOWNLOAD_INTERRUPTED':
+    'Server berhenti saat mengunduh. Coba lagi akan melanjutkan dari titik terakhir.',
+  'admin.models.failure.MODEL_PULL_BLOCKED':
+    'Alamat ini tidak diizinkan untuk mengunduh model (lihat MODEL_PULL_ALLOWED_HOSTS).',
+  'admin.models.failure.MODEL_TOO_LARGE':
+    'Berkas lebih besar dari batas untuk unduhan ini (MODEL_PULL_MAX_GB).',
+  'admin.models.failure.NOT_A_GGUF': 'Berkas ini bukan model GGUF.',
+  'admin.models.failure.INTEGRITY_ERROR':
+    'SHA-256 berkas tidak sama dengan yang diharapkan, jadi berkasnya tidak disimpan.',
+  'admin.models.failure.VALIDATION_ERROR': 'Unduhan tidak dapat dimulai.',
 
   'admin.prompts.title': 'Prompt sistem',
   'admin.prompts.create': 'Prompt baru',

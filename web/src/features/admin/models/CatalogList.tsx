@@ -4,15 +4,17 @@ import type { CatalogModel } from '../../../../../contracts/models.contract.js';
 import { api } from '../../../api/client';
 import type { ModelDownload, RegisteredModel } from '../../../api/types';
 import { useI18n } from '../../../i18n/i18n';
+import { catalogDescriptions } from '../../../i18n/id/catalog';
 import { errorMessage, ErrorState, Loading } from '../../../ui/states';
 import { adminKeys, pullModel } from '../api';
-import { formatBytes, formatNumber } from '../format';
+import { formatBytes, formatNumber, percentOf } from '../format';
+import { FailureActions, failureText } from './PullFeedback';
 
 type CatalogEntry = Static<typeof CatalogModel>;
 
 /** The catalogue of recommended models (the same list as `privatestack models catalog`) with Pull buttons. */
 export function CatalogList(props: { registered: RegisteredModel[]; downloads: ModelDownload[] }) {
-  const { t, locale } = useI18n();
+  const { t } = useI18n();
   const queryClient = useQueryClient();
   const catalog = useQuery({
     queryKey: ['admin', 'catalog'],
@@ -24,63 +26,99 @@ export function CatalogList(props: { registered: RegisteredModel[]; downloads: M
     onSuccess: () => queryClient.invalidateQueries({ queryKey: adminKeys.downloads }),
   });
   const have = new Set(props.registered.map((model) => model.name));
-  const running = new Set(
-    props.downloads.filter((download) => download.status === 'downloading').map((download) => download.name),
-  );
+  // The list is newest first: the first download of a name is its latest pull.
+  const latest = (name: string) => props.downloads.find((download) => download.name === name);
 
   return (
     <section className="admin-subsection" aria-labelledby="catalog-title">
       <h3 id="catalog-title" className="admin-subheading">
         {t('admin.models.catalog')}
       </h3>
-      {pull.isError && (
-        <p className="form-error" role="alert">
-          {t('common.error', { message: errorMessage(pull.error) })}
-        </p>
-      )}
       {catalog.isPending && <Loading />}
       {catalog.isError && <ErrorState error={catalog.error} onRetry={() => void catalog.refetch()} />}
       <ul className="item-list">
-        {catalog.data?.models.map((entry) => {
-          const state = have.has(entry.name) ? 'have' : running.has(entry.name) ? 'running' : null;
-          return (
-            <li key={entry.name} className="card item">
-              <div className="item-main">
-                <p className="item-title">
-                  <strong>{entry.name}</strong>{' '}
-                  <span className="badge">
-                    {t(entry.kind === 'chat' ? 'admin.models.kindChat' : 'admin.models.kindEmbedding')}
-                  </span>
-                </p>
-                <p className="small">{entry.description}</p>
-                <p className="muted small">
-                  {t('admin.models.catalogDetails', {
-                    size: formatBytes(entry.size_bytes, locale),
-                    ram: formatBytes(entry.ram_estimate_mib * 1024 * 1024, locale),
-                    context: formatNumber(entry.context_length, locale),
-                    licence: entry.licence,
-                  })}
-                </p>
-              </div>
-              <div className="row-actions">
-                <button
-                  type="button"
-                  className="button"
-                  disabled={state !== null || (pull.isPending && pull.variables?.name === entry.name)}
-                  aria-label={t('admin.models.pullNamed', { name: entry.name })}
-                  onClick={() => pull.mutate(entry)}
-                >
-                  {state === 'have'
-                    ? t('admin.models.pulled')
-                    : state === 'running'
-                      ? t('admin.models.status.downloading')
-                      : t('admin.models.pull')}
-                </button>
-              </div>
-            </li>
-          );
-        })}
+        {catalog.data?.models.map((entry) => (
+          <CatalogItem
+            key={entry.name}
+            entry={entry}
+            have={have.has(entry.name)}
+            download={latest(entry.name)}
+            starting={pull.isPending && pull.variables?.name === entry.name}
+            refused={pull.isError && pull.variables?.name === entry.name ? pull.error : null}
+            onPull={() => pull.mutate(entry)}
+          />
+        ))}
       </ul>
     </section>
+  );
+}
+
+/** One catalogue entry: what it is, and its Pull button with the state of its latest pull beside it. */
+function CatalogItem(props: {
+  entry: CatalogEntry;
+  have: boolean;
+  download: ModelDownload | undefined;
+  starting: boolean;
+  refused: Error | null;
+  onPull: () => void;
+}) {
+  const { t, language, locale } = useI18n();
+  const { entry, download } = props;
+  const failed = !props.have && download?.status === 'failed' ? download : undefined;
+  const running = download?.status === 'downloading';
+  const percent = download ? percentOf(download.bytes_done, download.bytes_total) : null;
+  const description =
+    language === 'id' ? (catalogDescriptions[entry.name] ?? entry.description) : entry.description;
+  return (
+    <li className="card item" data-testid="catalog-entry">
+      <div className="item-main">
+        <p className="item-title">
+          <strong>{entry.name}</strong>{' '}
+          <span className="badge">
+            {t(entry.kind === 'chat' ? 'admin.models.kindChat' : 'admin.models.kindEmbedding')}
+          </span>
+        </p>
+        <p className="small" data-testid="catalog-description">
+          {description}
+        </p>
+        <p className="muted small">
+          {t('admin.models.catalogDetails', {
+            size: formatBytes(entry.size_bytes, locale),
+            ram: formatBytes(entry.ram_estimate_mib * 1024 * 1024, locale),
+            context: formatNumber(entry.context_length, locale),
+            licence: entry.licence,
+          })}
+        </p>
+        {failed && (
+          <p className="form-error small" role="alert">
+            <strong>{t('admin.models.pullFailed', { name: entry.name })}</strong> {failureText(t, failed)}
+          </p>
+        )}
+        {props.refused && (
+          <p className="form-error small" role="alert">
+            {t('common.error', { message: errorMessage(props.refused) })}
+          </p>
+        )}
+      </div>
+      {failed ? (
+        <FailureActions download={failed} />
+      ) : (
+        <div className="row-actions">
+          <button
+            type="button"
+            className="button"
+            disabled={props.have || running || props.starting}
+            aria-label={t('admin.models.pullNamed', { name: entry.name })}
+            onClick={props.onPull}
+          >
+            {props.have
+              ? t('admin.models.pulled')
+              : running
+                ? t('admin.models.downloadingPercent', { percent: percent === null ? '' : `${percent} %` })
+                : t('admin.models.pull')}
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

@@ -5,8 +5,12 @@ import { useI18n } from '../../../i18n/i18n';
 import { ErrorState, Loading } from '../../../ui/states';
 import { adminKeys } from '../api';
 import { formatBytes, formatDateTime, percentOf } from '../format';
+import { FailureActions, failureText } from './PullFeedback';
 
-/** Recent downloads with a progress bar each; the list polls every second while one runs. */
+/**
+ * Recent downloads with a progress bar each, a failed one with its reason, Retry and Dismiss; the list
+ * polls every second while one runs.
+ */
 export function Downloads({ query }: { query: UseQueryResult<{ downloads: ModelDownload[] }> }) {
   const { t, locale } = useI18n();
   const queryClient = useQueryClient();
@@ -76,12 +80,11 @@ export function Downloads({ query }: { query: UseQueryResult<{ downloads: ModelD
                       ` / ${formatBytes(download.bytes_total, locale)}`} ·{' '}
                     {formatDateTime(download.updated_at, locale)}
                   </p>
-                  {download.error && (
-                    <p className="form-error small" role="alert">
-                      {download.error}
-                    </p>
+                  {download.status === 'failed' && (
+                    <p className="form-error small">{failureText(t, download)}</p>
                   )}
                 </div>
+                {download.status === 'failed' && <FailureActions download={download} />}
               </li>
             );
           })}

@@ -55,7 +55,7 @@ export function ModelsPage() {
         </>
       )}
       <Downloads query={downloads} />
-      <PullUrlForm />
+      <PullUrlForm downloads={downloads.data?.downloads ?? []} />
       <CatalogList registered={models.data?.models ?? []} downloads={downloads.data?.downloads ?? []} />
     </div>
   );

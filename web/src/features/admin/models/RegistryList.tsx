@@ -7,9 +7,13 @@ import { adminKeys, deleteModel, loadModel } from '../api';
 import { ConfirmDialog } from '../../../ui/ConfirmDialog';
 import { formatBytes } from '../format';
 
-/** The registered models, the loaded one marked, with "switch to" and delete (both confirmed). */
+/**
+ * The registered models, the loaded one marked, with "switch to" and delete (both confirmed). The file
+ * MODEL_PATH names is among them, badged as coming from the configuration and never deletable here.
+ */
 export function RegistryList({ models }: { models: RegisteredModel[] }) {
   const { t, locale } = useI18n();
+  const configured = models.find((model) => model.source === 'config');
   const queryClient = useQueryClient();
   const [switching, setSwitching] = useState<RegisteredModel | null>(null);
   const [removing, setRemoving] = useState<RegisteredModel | null>(null);
@@ -47,6 +51,7 @@ export function RegistryList({ models }: { models: RegisteredModel[] }) {
               <div className="item-main">
                 <p className="item-title">
                   <strong>{model.name}</strong>{' '}
+                  {model.source === 'config' && <span className="badge">{t('admin.models.fromConfig')}</span>}{' '}
                   {model.loaded && <span className="badge badge-ok">{t('admin.models.loaded')}</span>}{' '}
                   {model.is_active && !model.loaded && (
                     <span className="badge">{t('admin.models.activeAtStart')}</span>
@@ -63,6 +68,9 @@ export function RegistryList({ models }: { models: RegisteredModel[] }) {
                     </>
                   )}
                 </p>
+                {model.source === 'config' && (
+                  <p className="muted small">{t('admin.models.fromConfigHint')}</p>
+                )}
               </div>
               <div className="row-actions">
                 {model.kind === 'chat' && !model.loaded && (
@@ -79,7 +87,7 @@ export function RegistryList({ models }: { models: RegisteredModel[] }) {
                     {t('admin.models.switch')}
                   </button>
                 )}
-                {!model.loaded && (
+                {!model.loaded && model.source !== 'config' && (
                   <button
                     type="button"
                     className="button button-danger"
@@ -100,7 +108,12 @@ export function RegistryList({ models }: { models: RegisteredModel[] }) {
       <ConfirmDialog
         open={switching !== null}
         title={t('admin.models.switchTitle')}
-        body={t('admin.models.switchBody', { name: switching?.name ?? '' })}
+        body={
+          t('admin.models.switchBody', { name: switching?.name ?? '' }) +
+          (configured && switching && switching.id !== configured.id
+            ? ` ${t('admin.models.switchConfigNote', { name: configured.name })}`
+            : '')
+        }
         confirmLabel={t('admin.models.switch')}
         busy={load.isPending}
         busyLabel={t('admin.models.switching')}
