@@ -9,11 +9,21 @@ if [ ! -d ../shared/models ]; then
   exit 1
 fi
 
-# Install dependencies when node_modules is missing or older than the lockfile.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# Install dependencies when package.json or package-lock.json changed since the last install (by
+# content, not file times: see scripts/input-stamp.js).
+node bin/node-version.js
+if ! node scripts/input-stamp.js check install; then
   # npm install, not npm ci: some optional per-platform binaries of node-llama-cpp are missing from
   # the registry, which npm ci treats as an out-of-sync lockfile; npm install skips them.
-  npm install --no-audit --no-fund
+  install_log="$(mktemp)"
+  npm install --no-audit --no-fund 2>&1 | tee "$install_log"
+  # The README promises the Node versions in package.json engines: a dependency that wants a newer
+  # Node (npm warns EBADENGINE and installs it anyway) breaks that promise, so it fails the run.
+  if grep -q EBADENGINE "$install_log"; then
+    echo "error: npm install printed EBADENGINE: a dependency does not support the Node.js versions package.json promises (see docs/decisions/0005-node-20-dependencies.md)" >&2
+    exit 1
+  fi
+  node scripts/input-stamp.js record install
 fi
 
 echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit; npx tsc -p test/e2e --noEmit
@@ -27,7 +37,11 @@ if ! command -v chromium > /dev/null; then
   $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null ||
     { $sudo_cmd apt-get update > /dev/null && $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null; }
 fi
-echo "== build web app"; npx vite build --config web/vite.config.ts --logLevel warn
+if node scripts/input-stamp.js check web > /dev/null; then
+  echo "== web app already built from these sources"
+else
+  echo "== build web app"; npx vite build --config web/vite.config.ts --logLevel warn && node scripts/input-stamp.js record web
+fi
 
 echo "== tests"
 report="$(mktemp -d)/vitest.json"
