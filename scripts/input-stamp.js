@@ -12,7 +12,7 @@
 // bytes; it lives beside the output, so deleting or copying the output takes the stamp with it.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const MANIFESTS = ['package.json', 'package-lock.json'];
@@ -115,7 +115,7 @@ function run(argv) {
   }
   const reason = staleReason(root, target);
   if (reason === undefined) return 0;
-  process.stdout.write(`${target} needed: ${relative(process.cwd(), root) || '.'}: ${reason}\n`);
+  process.stdout.write(`${target} needed: ${reason}\n`);
   return 1;
 }
 
