@@ -10,14 +10,7 @@ fi
 # A too-old Node fails later in words that do not name the cause; say it first.
 node bin/node-version.js
 
-# Decided on the content of package.json and package-lock.json, not on file times: a fresh clone or
-# a copied node_modules has new times on unchanged files (scripts/input-stamp.js).
-if ! node scripts/input-stamp.js check install; then
-  # npm install, not npm ci: some optional per-platform binaries of node-llama-cpp are missing from
-  # the registry, which npm ci treats as an out-of-sync lockfile; npm install skips them.
-  npm install --no-audit --no-fund
-  node scripts/input-stamp.js record install
-fi
+bash scripts/install-deps.sh
 # Building takes about 40 s on two cores: only when src/, web/, contracts/, a tsconfig or the
 # lockfile changed since the last successful build.
 if ! node scripts/input-stamp.js check build; then

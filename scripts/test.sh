@@ -9,22 +9,10 @@ if [ ! -d ../shared/models ]; then
   exit 1
 fi
 
-# Install dependencies when package.json or package-lock.json changed since the last install (by
-# content, not file times: see scripts/input-stamp.js).
 node bin/node-version.js
-if ! node scripts/input-stamp.js check install; then
-  # npm install, not npm ci: some optional per-platform binaries of node-llama-cpp are missing from
-  # the registry, which npm ci treats as an out-of-sync lockfile; npm install skips them.
-  install_log="$(mktemp)"
-  npm install --no-audit --no-fund 2>&1 | tee "$install_log"
-  # The README promises the Node versions in package.json engines: a dependency that wants a newer
-  # Node (npm warns EBADENGINE and installs it anyway) breaks that promise, so it fails the run.
-  if grep -q EBADENGINE "$install_log"; then
-    echo "error: npm install printed EBADENGINE: a dependency does not support the Node.js versions package.json promises (see docs/decisions/0005-node-20-dependencies.md)" >&2
-    exit 1
-  fi
-  node scripts/input-stamp.js record install
-fi
+# npm install when the manifests changed since the last install; a dependency that refuses the
+# promised Node versions (npm's EBADENGINE) fails the run.
+bash scripts/install-deps.sh --fail-on-ebadengine
 
 echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit; npx tsc -p test/e2e --noEmit
 echo "== lint"; npx eslint .
