@@ -3,6 +3,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { constants } from 'node:os';
+import { exitUnlessNodeSupported } from './node-version.js';
+
+// First, before the built code and its dependencies fail on a too-old Node in their own words.
+exitUnlessNodeSupported();
 
 const entry = new URL('../dist/src/cli/main.js', import.meta.url);
 if (!existsSync(entry)) {

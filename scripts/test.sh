@@ -9,12 +9,10 @@ if [ ! -d ../shared/models ]; then
   exit 1
 fi
 
-# Install dependencies when node_modules is missing or older than the lockfile.
-if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  # npm install, not npm ci: some optional per-platform binaries of node-llama-cpp are missing from
-  # the registry, which npm ci treats as an out-of-sync lockfile; npm install skips them.
-  npm install --no-audit --no-fund
-fi
+node bin/node-version.js
+# npm install when the manifests changed since the last install; a dependency that refuses the
+# promised Node versions (npm's EBADENGINE) fails the run.
+bash scripts/install-deps.sh --fail-on-ebadengine
 
 echo "== typecheck"; npx tsc --noEmit; npx tsc -p web --noEmit; npx tsc -p test/e2e --noEmit
 echo "== lint"; npx eslint .
@@ -27,7 +25,11 @@ if ! command -v chromium > /dev/null; then
   $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null ||
     { $sudo_cmd apt-get update > /dev/null && $sudo_cmd apt-get install -y --no-install-recommends chromium > /dev/null; }
 fi
-echo "== build web app"; npx vite build --config web/vite.config.ts --logLevel warn
+if node scripts/input-stamp.js check web > /dev/null; then
+  echo "== web app already built from these sources"
+else
+  echo "== build web app"; npx vite build --config web/vite.config.ts --logLevel warn && node scripts/input-stamp.js record web
+fi
 
 echo "== tests"
 report="$(mktemp -d)/vitest.json"

@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type RouteOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
@@ -9,6 +9,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { authPlugin } from './http/plugins/auth.plugin.js';
 import { errorsPlugin, toErrorResponse } from './http/plugins/errors.plugin.js';
 import { inputLimitsPlugin } from './http/plugins/input-limits.plugin.js';
+import { isStaticFileRequest, logStaticFile } from './http/plugins/request-logging.js';
 import {
   docsRouteHelmet,
   securityHeadersPlugin,
@@ -29,6 +30,7 @@ import { promptsRoutes } from './http/routes/prompts/prompts.routes.js';
 import { usersRoutes } from './http/routes/users/users.routes.js';
 import { workspacesRoutes } from './http/routes/workspaces/workspaces.routes.js';
 import type { Services } from './services.js';
+import { logDestination } from './shared/log-output.js';
 import { VERSION } from './version.js';
 
 /** Seed 000's quick-demo paths, answered by the canonical routes. */
@@ -67,7 +69,10 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
                 ip: request.ip,
               }),
             },
+            stream: logDestination(config.server.logFormat),
           },
+    // Files of the web app and the docs page get one debug line (logStaticFile), not two info lines.
+    logController: new LogController({ disableRequestLogging: isStaticFileRequest }),
     bodyLimit: config.server.bodyLimitBytes,
     trustProxy: config.server.trustProxy,
     rewriteUrl: (request) => {
@@ -89,6 +94,7 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
     onConstructorPoisoning: 'error',
   }).withTypeProvider<TypeBoxTypeProvider>();
   if (options.onRoute) app.addHook('onRoute', options.onRoute);
+  app.addHook('onResponse', logStaticFile);
 
   await app.register(errorsPlugin);
   await app.register(securityHeadersPlugin);
@@ -108,7 +114,12 @@ export async function buildApp(services: Services, options: BuildAppOptions = {}
   // Swagger UI's own routes are documentation: public, like /openapi.json, with the CSP its page needs.
   app.addHook('onRoute', (route) => {
     if (route.url.startsWith('/docs'))
-      route.config = { ...route.config, public: true, helmet: docsRouteHelmet };
+      route.config = {
+        ...route.config,
+        public: true,
+        helmet: docsRouteHelmet,
+        staticFile: route.url.startsWith('/docs/static/'),
+      };
   });
   await app.register(swaggerUi, {
     routePrefix: '/docs',

@@ -1,6 +1,12 @@
+import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
-import { adminNotice, startRuntime } from './bootstrap.js';
-import { loadProcessConfig } from './config/config.js';
+import { adminNotice, startRuntime, type Runtime } from './bootstrap.js';
+import { loadProcessConfig, type Config } from './config/config.js';
+import { initialPasswordFile } from './modules/auth/bootstrap.js';
+import { startupBanner } from './startup-banner.js';
+import { VERSION } from './version.js';
 
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
@@ -12,7 +18,7 @@ export async function main(): Promise<void> {
   if (runtime.modelError) app.log.error(runtime.modelError);
   if (!engine.loaded) {
     app.log.warn(
-      'No model loaded: set MODEL_PATH or run `privatestack models pull <name>` then `models use <name>`',
+      'No model loaded: run `npx privatestack models pull <id>` (or `models add <file.gguf>`) or set MODEL_PATH',
     );
   }
   let closing = false;
@@ -35,6 +41,23 @@ export async function main(): Promise<void> {
     await runtime.close();
     throw listenError(error, config.server.host, config.server.port);
   }
+  process.stdout.write(banner(app, config, runtime));
+}
+
+/** The start-up banner, from what actually happened: the bound port, the admin, the model. */
+function banner(app: FastifyInstance, config: Config, runtime: Runtime): string {
+  const passwordFile = initialPasswordFile(config.storage.dataDir);
+  return startupBanner({
+    version: VERSION,
+    host: config.server.host,
+    port: (app.server.address() as AddressInfo).port,
+    dataDir: config.storage.dataDir,
+    databasePath: config.storage.sqlitePath,
+    admin: runtime.admin,
+    pendingPasswordFile: existsSync(passwordFile) ? passwordFile : undefined,
+    modelName: runtime.services.engine.status().model?.id,
+    modelError: runtime.modelError,
+  });
 }
 
 /** A listen failure in words an operator can act on. */
@@ -47,10 +70,7 @@ function listenError(error: unknown, host: string, port: number): Error {
   return error instanceof Error ? error : new Error(String(error));
 }
 
-function announceAdmin(
-  admin: Awaited<ReturnType<typeof startRuntime>>['admin'],
-  log: { warn: (message: string) => void },
-) {
+function announceAdmin(admin: Runtime['admin'], log: { warn: (message: string) => void }) {
   const notice = adminNotice(admin);
   if (!notice) return;
   // Printed once, on the first start only; also saved 0600 so it survives a lost terminal.

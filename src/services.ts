@@ -43,6 +43,7 @@ import {
 import { createAdmissionService } from './modules/inference/admission.service.js';
 import { createInferenceGateway } from './modules/inference/inference.gateway.js';
 import { createSandbox } from './providers/sandbox/sandboxed-process.js';
+import { logDestination } from './shared/log-output.js';
 
 /** Outside parts the services are built on; tests pass their own. */
 export interface Dependencies {
@@ -133,7 +134,10 @@ export function createServices(config: Config, dependencies: Dependencies) {
     configuredPath: config.model.path,
     clock,
   });
-  const pullLog = pino({ level: config.server.logLevel, name: 'model-pull' });
+  const pullLog = pino(
+    { level: config.server.logLevel, name: 'model-pull' },
+    logDestination(config.server.logFormat),
+  );
   const modelDownloads = createModelDownloadsService({
     downloads: repositories.modelDownloads,
     registry: modelRegistry,

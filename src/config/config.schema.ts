@@ -108,6 +108,12 @@ export const variables = {
       'Largest accepted JSON request body; larger bodies get 413.',
     ),
     logLevel: spec('LOG_LEVEL', 'info', logLevel, 'pino log level.'),
+    logFormat: spec(
+      'LOG_FORMAT',
+      'auto',
+      oneOf('auto', 'json', 'pretty'),
+      'Log lines: `json` (one object per line, for machines) or `pretty` (for people); `auto`: pretty when stdout is a terminal, else json.',
+    ),
     trustProxy: spec(
       'TRUST_PROXY',
       false,

@@ -51,7 +51,7 @@ function secureHeaders(reply: FastifyReply): FastifyReply {
 export async function webAppPlugin(app: FastifyInstance, options: { root?: string }): Promise<void> {
   const root = options.root ?? defaultWebRoot();
   app.addHook('onRoute', (route) => {
-    route.config = { ...route.config, public: true };
+    route.config = { ...route.config, public: true, staticFile: true };
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     secureHeaders(reply);
@@ -59,6 +59,9 @@ export async function webAppPlugin(app: FastifyInstance, options: { root?: strin
   });
   const indexFile = join(root, 'index.html');
   if (!existsSync(indexFile)) {
+    app.log.warn(
+      `The web app has not been built (no ${indexFile}): run \`npm run build\` (npm start does it)`,
+    );
     app.get('/*', { schema: { hide: true } }, async (request, reply) => {
       if (SERVER_PATHS.test(request.url)) return reply.callNotFound();
       return reply
