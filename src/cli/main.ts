@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { main as serve } from '../main.js';
 import { AppError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
+import { exitTwoOnUsageErrors } from './commands/knowledge-cli.js';
 import { registerChatCommand } from './commands/chat.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
 import { registerIngestCommand } from './commands/ingest.command.js';
@@ -22,7 +23,14 @@ export function buildProgram(): Command {
   registerDoctorCommand(program);
   registerIngestCommand(program);
   registerSearchCommand(program);
+  exitTwoOnUsageErrorsEverywhere(program);
   return program;
+}
+
+/** Commander's own usage errors (missing argument, unknown option or command) exit 2 in every command. */
+function exitTwoOnUsageErrorsEverywhere(command: Command): void {
+  command.exitOverride(exitTwoOnUsageErrors);
+  for (const sub of command.commands) exitTwoOnUsageErrorsEverywhere(sub);
 }
 
 /** Runs the CLI; errors print one clear line instead of a stack trace. */
@@ -38,7 +46,8 @@ export async function runCli(argv: string[]): Promise<void> {
         ? error.message
         : String(error);
     process.stderr.write(`error: ${message}\n`);
-    process.exitCode = 1;
+    // A bad value in the call is a usage error (2), like the commands' own; failed work is 1.
+    process.exitCode = error instanceof AppError && error.code === 'VALIDATION_ERROR' ? 2 : 1;
     // A server that failed to start must not linger: llama.cpp's native threads would keep it alive.
     if (args[2] === 'serve') process.exit(1);
   }
