@@ -5,14 +5,15 @@ import { loadProcessConfig } from './config/config.js';
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   const config = loadProcessConfig();
-  const runtime = await startRuntime(config);
+  const runtime = await startRuntime(config, { followActiveModel: true });
   const app = await buildApp(runtime.services);
   announceAdmin(runtime.admin, app.log);
   const engine = runtime.services.engine.status();
   if (runtime.modelError) app.log.error(runtime.modelError);
   if (!engine.loaded) {
     app.log.warn(
-      'No model loaded: set MODEL_PATH or run `privatestack models pull <name>` then `models use <name>`',
+      'No model loaded: run `npx privatestack models pull <id>` (ids: `npx privatestack models catalog`), ' +
+        'or `npx privatestack models add <file.gguf>` offline, or set MODEL_PATH',
     );
   }
   let closing = false;
