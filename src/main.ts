@@ -12,8 +12,7 @@ export async function main(): Promise<void> {
   if (runtime.modelError) app.log.error(runtime.modelError);
   if (!engine.loaded) {
     app.log.warn(
-      'No model loaded: run `npx privatestack models pull <id>` (ids: `npx privatestack models catalog`), ' +
-        'or `npx privatestack models add <file.gguf>` offline, or set MODEL_PATH',
+      'No model loaded: run `npx privatestack models pull <id>` (or `models add <file.gguf>`) or set MODEL_PATH',
     );
   }
   let closing = false;

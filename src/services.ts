@@ -128,12 +128,12 @@ export function createServices(config: Config, dependencies: Dependencies) {
   const { hubUrl, pullAllowedHosts } = config.modelSources;
   const catalog = configuredCatalog(config.modelSources);
   const modelRegistry = createModelRegistry({
+    catalog,
     models: repositories.models,
     engine,
     policy,
     modelsDir: config.storage.modelsDir,
     importDirs: config.modelSources.importDirs,
-    catalog,
     clock,
   });
   const pullLog = pino({ level: config.server.logLevel, name: 'model-pull' });

@@ -58,7 +58,8 @@ export function registerModelsCommand(program: Command): Command {
     .command('use')
     .argument('<name>')
     .description(
-      'Make a registered chat model the one the server loads at start (admins can also switch live via the API)',
+      'Make a registered chat model the active one: the next start loads it, and so does a running server ' +
+        'that has no model (admins switch a running server with POST /api/v1/models/NAME/load)',
     )
     .action(async (name: string) => {
       await withRuntime(async ({ services }) => {
