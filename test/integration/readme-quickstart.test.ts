@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import {
   copyFileSync,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -64,9 +65,10 @@ async function buildOnce(): Promise<void> {
 /** A fresh "clone": what the quick start's commands see in their working folder. */
 function freshCheckout(name: string, port: number): string {
   const folder = path.join(work, name);
-  mkdirSync(path.join(folder, 'bin'), { recursive: true });
+  mkdirSync(folder);
   copyFileSync(path.join(ROOT, 'package.json'), path.join(folder, 'package.json'));
-  copyFileSync(path.join(ROOT, 'bin/privatestack.js'), path.join(folder, 'bin/privatestack.js'));
+  // The whole launcher folder: bin/privatestack.js may import its neighbours.
+  cpSync(path.join(ROOT, 'bin'), path.join(folder, 'bin'), { recursive: true });
   symlinkSync(path.join(ROOT, 'node_modules'), path.join(folder, 'node_modules'));
   symlinkSync(path.join(build, 'dist'), path.join(folder, 'dist'));
   writeFileSync(
