@@ -81,6 +81,15 @@ function freshCheckout(name: string, port: number): string {
   return folder;
 }
 
+/** Kills a server and the process it re-executed, whatever state the test ended in. */
+function killGroup(server: ChildProcess): void {
+  try {
+    process.kill(-server.pid!, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -98,6 +107,9 @@ async function startServer(
     cwd: folder,
     env: process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: the launcher re-executes itself (MALLOC_ARENA_MAX), and killing only the
+    // launcher would leave the real server running.
+    detached: true,
   });
   servers.push(server);
   let output = '';
@@ -109,7 +121,7 @@ async function startServer(
       () => true,
       () => false,
     );
-    if (up) return { output: () => output, stop: () => server.kill('SIGKILL') };
+    if (up) return { output: () => output, stop: () => killGroup(server) };
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
   throw new Error(`server did not answer: ${output}`);
@@ -153,7 +165,7 @@ beforeAll(async () => {
   await buildOnce();
 }, 300_000);
 afterAll(() => {
-  for (const server of servers) server.kill('SIGKILL');
+  for (const server of servers) killGroup(server);
   hub?.close();
   rmSync(work, { recursive: true, force: true });
 });
