@@ -25,6 +25,8 @@ export interface StartOptions {
   readonly background?: boolean;
   /** Where startup warnings go. */
   readonly log?: (message: string) => void;
+  /** While no model is loaded, load the one the command line makes active (the server: `serve`). */
+  readonly followActiveModel?: boolean;
 }
 
 /** Opens the database, prepares secrets and the first admin, and loads the model: everything but HTTP. */
@@ -74,12 +76,16 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       background: options.background ?? options.loadModel !== false,
       log: options.log,
     });
+    // MODEL_PATH pins the model instead.
+    const follow = options.followActiveModel === true && options.loadModel !== false && !config.model.path;
+    const stopFollowing = follow ? followActiveModel(services, options.log) : () => undefined;
     return {
       services,
       admin,
       modelError,
       knowledge,
       close: async () => {
+        stopFollowing();
         await knowledge.close();
         await services.modelDownloads.stopAll();
         await engine.dispose();
@@ -91,6 +97,27 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
     await database.close();
     throw error;
   }
+}
+
+/** How often a server without a model looks for one made active on the command line. */
+const ACTIVE_MODEL_POLL_MS = 2000;
+
+/**
+ * While no model is loaded, loads the one `npx privatestack models add|pull|use` marks active in the
+ * database (another process): an offline install needs no restart. One cheap query per tick, and
+ * only while idle; state lives in the database, so every replica follows it alike.
+ */
+function followActiveModel(services: Services, log?: (message: string) => void): () => void {
+  const say = log ?? ((message: string) => process.stdout.write(`${message}\n`));
+  const timer = setInterval(() => {
+    void services.modelRegistry.loadActiveIfIdle().then(
+      (name) => name && say(`Model ${name} loaded (made active from the command line)`),
+      (error: unknown) =>
+        say(`Could not load the active model: ${error instanceof Error ? error.message : String(error)}`),
+    );
+  }, ACTIVE_MODEL_POLL_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** The one-time notice for a generated first-run admin password, or undefined when there is none. */

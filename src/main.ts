@@ -11,7 +11,7 @@ import { VERSION } from './version.js';
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   const config = loadProcessConfig();
-  const runtime = await startRuntime(config);
+  const runtime = await startRuntime(config, { followActiveModel: true });
   const app = await buildApp(runtime.services);
   announceAdmin(runtime.admin, app.log);
   const engine = runtime.services.engine.status();

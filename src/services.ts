@@ -13,7 +13,8 @@ import { createModelRepository } from './modules/models/model.repository.js';
 import { createModelRegistry } from './modules/models/model-registry.service.js';
 import { createModelDownloadRepository } from './modules/models/model-download.repository.js';
 import { createModelDownloadsService } from './modules/models/model-downloads.service.js';
-import { createAddressGuard } from './modules/models/pull-address-guard.js';
+import { createAddressGuard, hubAllowEntries } from './modules/models/pull-address-guard.js';
+import { configuredCatalog, DEFAULT_MODEL_HUB_URL } from './modules/models/model-catalog.js';
 import { createPromptRepository } from './modules/prompts/prompt.repository.js';
 import { createPromptsService } from './modules/prompts/prompts.service.js';
 import { createUserRepository } from './modules/users/user.repository.js';
@@ -125,7 +126,10 @@ export function createServices(config: Config, dependencies: Dependencies) {
     clock,
     retrieval: knowledge.retrieval,
   });
+  const { hubUrl, pullAllowedHosts } = config.modelSources;
+  const catalog = configuredCatalog(config.modelSources);
   const modelRegistry = createModelRegistry({
+    catalog,
     models: repositories.models,
     engine,
     policy,
@@ -144,7 +148,13 @@ export function createServices(config: Config, dependencies: Dependencies) {
     policy,
     modelsDir: config.storage.modelsDir,
     clock,
-    guard: createAddressGuard({ allowedHosts: config.modelSources.pullAllowedHosts }),
+    guard: createAddressGuard({ allowedHosts: pullAllowedHosts }),
+    catalog,
+    // The administrator's own hub is trusted configuration: reachable for catalogue pulls even when
+    // it is an internal address (docs/security.md, "Model pulls").
+    catalogGuard: createAddressGuard({
+      allowedHosts: [...pullAllowedHosts, ...hubAllowEntries(hubUrl, DEFAULT_MODEL_HUB_URL)],
+    }),
     maxPullBytes: Math.floor(config.modelSources.pullMaxGb * 1024 ** 3),
     log: (message, { error, ...details }) => pullLog.warn({ ...details, err: error }, message),
   });
@@ -168,6 +178,7 @@ export function createServices(config: Config, dependencies: Dependencies) {
     prompts,
     inference,
     chat,
+    catalog,
     modelRegistry,
     modelDownloads,
     workspaces,

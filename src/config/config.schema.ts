@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
+import { parseCatalogFile, type CatalogFile } from './catalog-file.js';
 
 /** Parses one raw string; throws an Error whose message says what was expected. */
 type Parser<T> = (raw: string) => T;
@@ -84,6 +85,19 @@ const directoryList: Parser<readonly string[]> = (raw) =>
     .map((item) => item.trim())
     .filter((item) => item !== '')
     .map((item) => path.resolve(item));
+
+/** An http(s) base URL without query or fragment (a path prefix is kept: artifact proxies use one); no trailing slash. */
+const baseUrl: Parser<string> = (raw) => {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new Error(`expected an http(s) URL, got "${raw}"`);
+  }
+  if (!['http:', 'https:'].includes(url.protocol) || url.search !== '' || url.hash !== '' || url.username)
+    throw new Error(`expected an http(s) URL without credentials, query or fragment, got "${raw}"`);
+  return url.href.replace(/\/+$/, '');
+};
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const logLevel: Parser<(typeof LOG_LEVELS)[number]> = (raw) =>
@@ -251,6 +265,20 @@ export const variables = {
     useMmap: spec('MODEL_USE_MMAP', false, boolean, 'Map the model file instead of reading it into memory.'),
   },
   modelSources: {
+    hubUrl: spec(
+      'MODEL_HUB_URL',
+      'https://huggingface.co',
+      baseUrl,
+      'Catalogue downloads come from `<this>/<repo>/resolve/<revision>/<file>`: Hugging Face, a mirror or ' +
+        'an artifact proxy (trusted even on an internal address).',
+    ),
+    catalogFile: spec<CatalogFile | undefined>(
+      'MODEL_CATALOG_FILE',
+      undefined,
+      (raw) => (raw.trim() === '' ? undefined : parseCatalogFile(raw)),
+      'JSON file of your own catalogue entries (e.g. the models approved on your mirror), added or ' +
+        'replacing by id; checked at start. Format: docs/models.md.',
+    ),
     pullAllowedHosts: spec<readonly string[]>(
       'MODEL_PULL_ALLOWED_HOSTS',
       [],

@@ -1,6 +1,15 @@
-import { createReadStream, statSync } from 'node:fs';
+import { createReadStream, statSync, writeFileSync } from 'node:fs';
 import { createServer, type ServerResponse } from 'node:http';
+import path from 'node:path';
+import { findCatalogEntry } from '../../src/modules/models/model-catalog.js';
 import { storiesModel } from './shared-models.js';
+
+/** stories260K.gguf's published SHA-256 (../shared/models/SHA256SUMS) and size. */
+export const STORIES_SHA256 = '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d';
+export const STORIES_BYTES = 1_185_376;
+
+/** A hub path in Hugging Face's layout: `/<owner>/<repo>/resolve/<revision>/<file>.gguf`. */
+const CATALOGUE_PATH = /^\/[^/]+\/[^/]+\/resolve\/[^/]+\/[^/]+\.gguf$/;
 
 /** A running local hub. */
 export interface ModelHub {
@@ -20,7 +29,8 @@ export const BIG_MODEL_BYTES = 60 * 1024 * 1024;
 
 /**
  * A local stand-in for a model hub on 127.0.0.1. It serves the real tiny GGUF at /stories260K.gguf
- * and, for the pull-safety tests, what a hostile or broken hub would: any path with `?to=<url>` (302 there),
+ * and at every catalogue path (`/<owner>/<repo>/resolve/<revision>/<file>.gguf`, as MODEL_HUB_URL
+ * downloads use) and, for the pull-safety tests, what a hostile or broken hub would: any path with `?to=<url>` (302 there),
  * `/status.gguf` (JSON, not a model), `/broken.gguf` (500 with a body) and `/big.gguf` (a GGUF header
  * followed by 60 MiB sent without a Content-Length).
  */
@@ -32,7 +42,7 @@ export async function startModelHub(): Promise<ModelHub> {
     requests.push(url);
     const redirect = new URL(url, 'http://hub').searchParams.get('to');
     if (redirect !== null) return void response.writeHead(302, { location: redirect }).end();
-    if (url === '/stories260K.gguf') {
+    if (url === '/stories260K.gguf' || CATALOGUE_PATH.test(url)) {
       response.writeHead(200, { 'content-length': statSync(storiesModel()).size });
       return void createReadStream(storiesModel()).pipe(response);
     }
@@ -78,4 +88,26 @@ function sendBig(response: ServerResponse, count: (bytes: number) => void): void
     if (!response.destroyed) response.end();
   };
   pump();
+}
+
+/**
+ * Writes a MODEL_CATALOG_FILE that maps the built-in catalogue id `id` (same repository, revision and
+ * file name) to the tiny model's real hash and size, so a pull of `id` from the local hub verifies.
+ */
+export function writeStoriesCatalog(directory: string, id: string): string {
+  const entry = findCatalogEntry(id);
+  if (!entry) throw new Error(`no built-in catalogue entry ${id}`);
+  const file = path.join(directory, 'test-catalog.json');
+  const model = {
+    id,
+    file_name: entry.fileName,
+    repository: entry.repository,
+    revision: entry.revision,
+    size_bytes: STORIES_BYTES,
+    sha256: STORIES_SHA256,
+    kind: 'chat',
+    description: 'stories260K standing in for this id in tests',
+  };
+  writeFileSync(file, JSON.stringify({ models: [model] }, null, 2));
+  return file;
 }

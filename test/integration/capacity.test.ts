@@ -61,7 +61,7 @@ describe('without a model', () => {
     const chat = await t.call('POST', '/api/v1/chat', user.token, { message: 'hi' });
     expect(chat.status).toBe(503);
     expect(chat.body.error.code).toBe('MODEL_NOT_LOADED');
-    expect(chat.body.error.message).toContain('privatestack models pull');
+    expect(chat.body.error.message).toContain('npx privatestack models pull');
   });
 
   it('starts degraded when MODEL_PATH points at a missing file', async () => {

@@ -7,7 +7,7 @@ import { withRuntime } from '../cli-runtime.js';
 const DIM = '\x1b[2m';
 const RESET = '\x1b[0m';
 
-/** `privatestack chat`: a streaming terminal chat against the local engine (no server needed). */
+/** `npx privatestack chat`: a streaming terminal chat against the local engine (no server needed). */
 export function registerChatCommand(program: Command): void {
   program
     .command('chat')
@@ -19,7 +19,9 @@ export function registerChatCommand(program: Command): void {
         async ({ services }) => {
           const status = services.engine.status();
           if (!status.loaded)
-            throw new Error('No model loaded: set MODEL_PATH or run `privatestack models pull <name>`');
+            throw new Error(
+              'No model loaded: run `npx privatestack models pull <id>` (or `models add <file.gguf>` offline), or set MODEL_PATH',
+            );
           process.stdout.write(
             `${DIM}model ${status.model?.id}, context ${status.model?.contextSize}${RESET}\n`,
           );

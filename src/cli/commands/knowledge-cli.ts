@@ -54,7 +54,7 @@ export async function actingPrincipal(services: Services, login: string | undefi
   }
   const row = await services.repositories.users.findByLogin(login);
   if (!row)
-    throw new UsageError(`no user "${login}" (give a username or e-mail; see: privatestack users list)`);
+    throw new UsageError(`no user "${login}" (give a username or e-mail; see: npx privatestack users list)`);
   if (row.disabled) throw new UsageError(`user ${row.username} is disabled`);
   return { user: toPublicUser(row) };
 }

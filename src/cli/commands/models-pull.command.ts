@@ -1,7 +1,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { listCatalog, type CatalogEntry } from '../../modules/models/model-catalog.js';
+import type { CatalogEntry, ModelCatalog } from '../../modules/models/model-catalog.js';
 import {
   downloadModel,
   pullSizeLimit,
@@ -21,6 +21,8 @@ export interface PulledModel extends DownloadModelResult {
 
 /** What the `models pull` and `models catalog` commands need from the rest of the CLI. */
 export interface ModelsPullCommandOptions {
+  /** The configured catalogue (MODEL_HUB_URL, MODEL_CATALOG_FILE); read when the command runs. */
+  catalog: () => ModelCatalog;
   /** Folder models are saved in; read when the command runs, after config has loaded. */
   modelsDir: () => string;
   /** Size cap of a URL outside the catalogue (MODEL_PULL_MAX_GB), in bytes; read when the command runs. */
@@ -55,12 +57,12 @@ export function registerModelsPullCommand(models: Command, options: ModelsPullCo
     .command('catalog')
     .description("List the recommended models 'models pull' knows by name")
     .action(() => {
-      process.stdout.write(formatCatalog(listCatalog()));
+      process.stdout.write(formatCatalog(options.catalog().list()));
     });
 }
 
 async function pull(nameOrUrl: string, flags: PullFlags, options: ModelsPullCommandOptions): Promise<void> {
-  const target = withExpectedHash(resolvePullTarget(nameOrUrl), flags.sha256);
+  const target = withExpectedHash(resolvePullTarget(nameOrUrl, options.catalog()), flags.sha256);
   const destinationDir = options.modelsDir();
   const filePath = path.join(destinationDir, target.fileName);
   if (existsSync(filePath) && !flags.force) {

@@ -1,9 +1,11 @@
 import type { Command } from 'commander';
 import { CLI_OPERATOR, cliConfig, printTable, withRuntime } from '../cli-runtime.js';
+import { configuredCatalog } from '../../modules/models/model-catalog.js';
+import { registerModelsAddCommand } from './models-add.command.js';
 import { registerModelsPullCommand } from './models-pull.command.js';
 import { registerModelsSynthCommand } from './models-synth.command.js';
 
-/** `privatestack models list|pull|catalog|use|rm`: the model registry from the shell. */
+/** `npx privatestack models list|pull|add|catalog|use|rm`: the model registry from the shell. */
 export function registerModelsCommand(program: Command): Command {
   const models = program.command('models').description('Download, list, choose and remove GGUF models');
 
@@ -27,6 +29,7 @@ export function registerModelsCommand(program: Command): Command {
     });
 
   registerModelsPullCommand(models, {
+    catalog: () => configuredCatalog(cliConfig().modelSources),
     modelsDir: () => cliConfig().storage.modelsDir,
     maxPullBytes: () => Math.floor(cliConfig().modelSources.pullMaxGb * 1024 ** 3),
     onDownloaded: async (result) => {
@@ -40,9 +43,13 @@ export function registerModelsCommand(program: Command): Command {
           sourceUrl: result.entry?.url,
           kind,
         });
-        if (kind === 'chat' && !(await services.modelRegistry.hasActive()))
-          await services.modelRegistry.setActive(CLI_OPERATOR, name);
-        process.stdout.write(`registered as ${name}; start with it: privatestack models use ${name}\n`);
+        const activate = kind === 'chat' && !(await services.modelRegistry.hasActive());
+        if (activate) await services.modelRegistry.setActive(CLI_OPERATOR, name);
+        process.stdout.write(
+          activate
+            ? `registered as ${name}, the active model: a running server loads it within seconds; otherwise the next start does\n`
+            : `registered as ${name}; to chat with it: npx privatestack models use ${name} (the server's next start loads it)\n`,
+        );
       });
     },
   });
@@ -51,7 +58,8 @@ export function registerModelsCommand(program: Command): Command {
     .command('use')
     .argument('<name>')
     .description(
-      'Make a registered chat model the one the server loads at start (admins can also switch live via the API)',
+      'Make a registered chat model the active one: the next start loads it, and so does a running server ' +
+        'that has no model (admins switch a running server with POST /api/v1/models/NAME/load)',
     )
     .action(async (name: string) => {
       await withRuntime(async ({ services }) => {
@@ -70,6 +78,7 @@ export function registerModelsCommand(program: Command): Command {
         process.stdout.write(`${name} removed${result.deleted_file ? ' (file deleted)' : ''}\n`);
       });
     });
+  registerModelsAddCommand(models);
   registerModelsSynthCommand(models);
   return models;
 }

@@ -1,9 +1,11 @@
+import type { CatalogFileEntry } from '../../config/catalog-file.js';
+
 /** What a catalogue model is for: generating chat replies or embedding text for search. */
 export type CatalogModelKind = 'chat' | 'embedding';
 
-/** One recommended GGUF file that `privatestack models pull NAME` knows how to fetch and verify. */
+/** One recommended GGUF file that `npx privatestack models pull NAME` knows how to fetch and verify. */
 export interface CatalogEntry {
-  /** Short, stable id users type: `privatestack models pull qwen2.5-1.5b-instruct`. */
+  /** Short, stable id users type: `npx privatestack models pull qwen2.5-1.5b-instruct`. */
   readonly name: string;
   /** One line for `models catalog`: what the model is good at on a CPU-only server. */
   readonly description: string;
@@ -15,7 +17,7 @@ export interface CatalogEntry {
   readonly revision: string;
   /** File name inside the repository, also the name it is saved under. */
   readonly fileName: string;
-  /** Direct download URL (`https://huggingface.co/<repo>/resolve/<revision>/<file>`). */
+  /** Direct download URL (`<MODEL_HUB_URL>/<repo>/resolve/<revision>/<file>`). */
   readonly url: string;
   /** Quantisation of the weights (Q4_K_M for chat models here). */
   readonly quantization: string;
@@ -23,7 +25,7 @@ export interface CatalogEntry {
   readonly sizeBytes: number;
   /** True when `sizeBytes` could not be confirmed from a source and is only an estimate. */
   readonly sizeApproximate: boolean;
-  /** Context length the model was trained for; loaders should not exceed it. */
+  /** Context length the model was trained for; loaders should not exceed it (0: not stated). */
   readonly contextLength: number;
   /** Estimated resident memory in MiB at context 4096 (see estimateRamMiB for the formula). */
   readonly ramEstimateMiB: number;
@@ -186,24 +188,83 @@ const SOURCES: readonly EntrySource[] = [
   },
 ];
 
-function toEntry(source: EntrySource): CatalogEntry {
+/** Where catalogue files come from unless MODEL_HUB_URL names a mirror. */
+export const DEFAULT_MODEL_HUB_URL = 'https://huggingface.co';
+
+function toEntry(source: EntrySource, hubUrl: string): CatalogEntry {
   const { kvShape, ...entry } = source;
   return Object.freeze({
     ...entry,
-    url: `https://huggingface.co/${entry.repository}/resolve/${entry.revision}/${entry.fileName}`,
+    // Hugging Face's layout, which its mirrors and artifact proxies keep.
+    url: `${hubUrl}/${entry.repository}/resolve/${entry.revision}/${entry.fileName}`,
     ramEstimateMiB: estimateRamMiB(entry.sizeBytes, kvShape),
   });
 }
 
-const CATALOG: readonly CatalogEntry[] = Object.freeze(SOURCES.map(toEntry));
-
-/** Every catalogue entry, chat models first in order of recommendation. */
-export function listCatalog(): readonly CatalogEntry[] {
-  return CATALOG;
+/** An organisation's entry (MODEL_CATALOG_FILE): exact size and pinned hash; no KV shape, so RAM is the file plus overhead. */
+function fromFile(entry: CatalogFileEntry): EntrySource {
+  return {
+    name: entry.id,
+    description: entry.description,
+    kind: entry.kind,
+    repository: entry.repository,
+    revision: entry.revision,
+    fileName: entry.fileName,
+    quantization: entry.quantization,
+    sizeBytes: entry.sizeBytes,
+    sizeApproximate: false,
+    contextLength: entry.contextLength,
+    licence: entry.licence,
+    reasoning: entry.reasoning,
+    sha256: entry.sha256,
+  };
 }
 
-/** The entry with this short name (case-insensitive), or undefined when the catalogue has none. */
+/** The models `pull` knows by id, with their download URLs. */
+export interface ModelCatalog {
+  /** Every entry: built-in ones in order of recommendation (replaced in place), then added ones. */
+  list(): readonly CatalogEntry[];
+  /** The entry with this id (case-insensitive), or undefined. */
+  find(name: string): CatalogEntry | undefined;
+}
+
+/**
+ * The catalogue for one configuration: the built-in entries, those of MODEL_CATALOG_FILE added or
+ * replacing by id, every URL under `hubUrl` (MODEL_HUB_URL).
+ */
+export function createModelCatalog(
+  options: { hubUrl?: string; extraEntries?: readonly CatalogFileEntry[] } = {},
+): ModelCatalog {
+  const hubUrl = (options.hubUrl ?? DEFAULT_MODEL_HUB_URL).replace(/\/+$/, '');
+  const extra = (options.extraEntries ?? []).map(fromFile);
+  const replaced = SOURCES.map((source) => extra.find((entry) => entry.name === source.name) ?? source);
+  const added = extra.filter((entry) => !SOURCES.some((source) => source.name === entry.name));
+  const entries = Object.freeze([...replaced, ...added].map((source) => toEntry(source, hubUrl)));
+  return {
+    list: () => entries,
+    find: (name) => {
+      const wanted = name.trim().toLowerCase();
+      return entries.find((entry) => entry.name === wanted);
+    },
+  };
+}
+
+/** The catalogue the configuration describes (config.modelSources: MODEL_HUB_URL, MODEL_CATALOG_FILE). */
+export function configuredCatalog(sources: {
+  readonly hubUrl: string;
+  readonly catalogFile?: { readonly entries: readonly CatalogFileEntry[] };
+}): ModelCatalog {
+  return createModelCatalog({ hubUrl: sources.hubUrl, extraEntries: sources.catalogFile?.entries });
+}
+
+const BUILT_IN = createModelCatalog();
+
+/** The built-in catalogue at Hugging Face, chat models first in order of recommendation. */
+export function listCatalog(): readonly CatalogEntry[] {
+  return BUILT_IN.list();
+}
+
+/** The built-in entry with this short name (case-insensitive), or undefined when the catalogue has none. */
 export function findCatalogEntry(name: string): CatalogEntry | undefined {
-  const wanted = name.trim().toLowerCase();
-  return CATALOG.find((entry) => entry.name === wanted);
+  return BUILT_IN.find(name);
 }

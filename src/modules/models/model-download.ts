@@ -8,7 +8,7 @@ import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { AppError } from '../../shared/errors.js';
 import { createBodyChecks, startsWithGgufMagic, tooLarge } from './download-body-checks.js';
 import { readPartState, removePartState, writePartState } from './download-part-state.js';
-import { findCatalogEntry, listCatalog, type CatalogEntry } from './model-catalog.js';
+import { createModelCatalog, type CatalogEntry, type ModelCatalog } from './model-catalog.js';
 import {
   httpError,
   networkError,
@@ -109,8 +109,13 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
   return { filePath, ...outcome };
 }
 
-/** Resolves `models pull` input: a catalogue name, or an http(s) URL of a `.gguf` file. */
-export function resolvePullTarget(nameOrUrl: string): PullTarget {
+const BUILT_IN_CATALOG = createModelCatalog();
+
+/**
+ * Resolves `models pull` input: a catalogue name, or an http(s) URL of a `.gguf` file. The server and
+ * CLI pass the configured catalogue (MODEL_HUB_URL, MODEL_CATALOG_FILE); the default is the built-in one.
+ */
+export function resolvePullTarget(nameOrUrl: string, catalog: ModelCatalog = BUILT_IN_CATALOG): PullTarget {
   const input = nameOrUrl.trim();
   if (input.includes('://')) {
     const url = parseHttpUrl(input);
@@ -118,10 +123,10 @@ export function resolvePullTarget(nameOrUrl: string): PullTarget {
     if (!fileName.toLowerCase().endsWith('.gguf')) {
       throw new AppError('VALIDATION_ERROR', `The URL must point to a .gguf file, got '${fileName}'`);
     }
-    const entry = listCatalog().find((candidate) => candidate.url === url.href);
+    const entry = catalog.list().find((candidate) => candidate.url === url.href);
     return entry ? targetFor(entry) : { url: url.href, fileName };
   }
-  const entry = findCatalogEntry(input);
+  const entry = catalog.find(input);
   if (!entry) {
     throw new AppError(
       'NOT_FOUND',

@@ -3,6 +3,7 @@ import type { Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
 import type { ModelDownloadRepository, ModelDownloadRow } from './model-download.repository.js';
 import { downloadModel, pullSizeLimit, resolvePullTarget, type PullTarget } from './model-download.js';
+import type { ModelCatalog } from './model-catalog.js';
 import type { ModelRegistry } from './model-registry.service.js';
 import { describeNetworkCause } from './network-causes.js';
 import type { AddressGuard } from './pull-address-guard.js';
@@ -107,19 +108,32 @@ export function createModelDownloadsService(dependencies: {
   clock: () => Date;
   /** Decides which addresses a pull may reach (MODEL_PULL_ALLOWED_HOSTS). */
   guard: AddressGuard;
+  /** The catalogue pulls by id resolve in (MODEL_HUB_URL, MODEL_CATALOG_FILE). */
+  catalog: ModelCatalog;
+  /**
+   * The guard for catalogue pulls: their URL comes from configuration, not from the caller, so it
+   * also trusts MODEL_HUB_URL's host (an internal mirror). Default: `guard`.
+   */
+  catalogGuard?: AddressGuard;
   /** Size cap of a pull outside the catalogue (MODEL_PULL_MAX_GB), in bytes. */
   maxPullBytes: number;
   /** Where a failure's full detail goes (the client sees only publicFailure). */
   log?: (message: string, details: Record<string, unknown>) => void;
   download?: typeof downloadModel;
 }) {
-  const { downloads, registry, policy, modelsDir, clock, guard, maxPullBytes } = dependencies;
+  const { downloads, registry, policy, modelsDir, clock, guard, maxPullBytes, catalog } = dependencies;
+  const catalogGuard = dependencies.catalogGuard ?? guard;
   const download = dependencies.download ?? downloadModel;
   const running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   const activeFiles = new Set<string>();
   const nowIso = () => clock().toISOString();
 
-  const run = async (row: ModelDownloadRow, controller: AbortController, target: PullTarget) => {
+  const run = async (
+    row: ModelDownloadRow,
+    controller: AbortController,
+    target: PullTarget,
+    principal: Principal,
+  ) => {
     let lastWrite = 0;
     try {
       const result = await download({
@@ -128,7 +142,7 @@ export function createModelDownloadsService(dependencies: {
         fileName: row.file_name,
         expectedSha256: row.expected_sha256 ?? undefined,
         signal: controller.signal,
-        guard,
+        guard: target.entry ? catalogGuard : guard,
         maxBytes: pullSizeLimit(target, maxPullBytes),
         onProgress: (done, total) => {
           if (Date.now() - lastWrite < PROGRESS_INTERVAL_MS) return;
@@ -147,6 +161,9 @@ export function createModelDownloadsService(dependencies: {
         sourceUrl: row.url,
         kind: target.entry?.kind ?? 'chat',
       });
+      // A server without a model takes its first one at once; marked completed only after, so a
+      // client waiting for "completed" can chat next.
+      if (model.kind === 'chat') await loadIfNoneLoaded(principal, model.name, row.id);
       await downloads.update(row.id, {
         status: 'completed',
         bytes_done: result.sizeBytes,
@@ -168,9 +185,9 @@ export function createModelDownloadsService(dependencies: {
 
   /** Resolves what a pull fetches, with an early answer for an address typed in. */
   const resolveTarget = async (nameOrUrl: string, sha256?: string) => {
-    const target = resolvePullTarget(nameOrUrl);
-    // The boundary itself is the check at connection time. (Catalogue URLs are pinned public
-    // hosts: no DNS round trip before answering 202.)
+    const target = resolvePullTarget(nameOrUrl, catalog);
+    // The boundary itself is the check at connection time. (Catalogue URLs come from
+    // configuration: no DNS round trip before answering 202.)
     if (!target.entry) {
       const url = new URL(target.url);
       guard.checkLiteral(url);
@@ -186,7 +203,11 @@ export function createModelDownloadsService(dependencies: {
    * Claims the file synchronously, so two requests in the same moment cannot both write one .part
    * file, then records the pull (`record`) and runs it in the background.
    */
-  const launch = async (target: PullTarget, record: () => Promise<ModelDownloadRow>) => {
+  const launch = async (
+    target: PullTarget,
+    principal: Principal,
+    record: () => Promise<ModelDownloadRow>,
+  ) => {
     if (activeFiles.has(target.fileName)) throw errors.conflict(`${target.fileName} is already downloading`);
     activeFiles.add(target.fileName);
     let row: ModelDownloadRow;
@@ -199,7 +220,7 @@ export function createModelDownloadsService(dependencies: {
       throw error;
     }
     const controller = new AbortController();
-    running.set(row.id, { controller, done: run(row, controller, target) });
+    running.set(row.id, { controller, done: run(row, controller, target, principal) });
     return presentDownload(row);
   };
 
@@ -209,12 +230,21 @@ export function createModelDownloadsService(dependencies: {
     return row;
   };
 
+  const loadIfNoneLoaded = async (principal: Principal, name: string, downloadId: string) => {
+    // The file is downloaded and registered either way; a model that will not load is the log's news.
+    await registry
+      .loadIfNoneLoaded(principal, name)
+      .catch((error: unknown) =>
+        dependencies.log?.('pulled model not loaded', { download: downloadId, error }),
+      );
+  };
+
   return {
     /** Starts a pull by catalogue name or URL; answers at once with the download to follow. */
     start: async (principal: Principal, nameOrUrl: string, sha256?: string) => {
       await policy.authorize(principal, 'model.pull');
       const target = await resolveTarget(nameOrUrl, sha256);
-      return launch(target, () =>
+      return launch(target, principal, () =>
         downloads.insert({
           id: crypto.randomUUID(),
           name: target.entry?.name ?? target.fileName.replace(/\.gguf$/i, ''),
@@ -242,7 +272,7 @@ export function createModelDownloadsService(dependencies: {
       const row = await requireDownload(id);
       if (row.status !== 'failed') throw errors.conflict('Only a failed download can be retried');
       const target = await resolveTarget(row.url, row.expected_sha256 ?? undefined);
-      return launch(target, async () => {
+      return launch(target, principal, async () => {
         if (!(await downloads.restart(row.id, nowIso())))
           throw errors.conflict('Only a failed download can be retried');
         return requireDownload(row.id);

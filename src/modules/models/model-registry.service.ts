@@ -5,7 +5,8 @@ import type { LocalEngine } from '../../providers/llm/local/local-engine.js';
 import { mayAlways, type Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
 import { notAGguf, startsWithGgufMagic } from './download-body-checks.js';
-import { listCatalog } from './model-catalog.js';
+import type { ModelCatalog } from './model-catalog.js';
+import { inspectLocalModel } from './local-model-file.js';
 import { resolveImportPath } from './model-import-path.js';
 import {
   CONFIGURED_MODEL_ID,
@@ -43,6 +44,16 @@ export function presentModel(row: ModelRow, context: ModelContext) {
   };
 }
 
+/** A registry name from a file name: the rules of POST /models (letters, digits, . _ : -). */
+function nameFromFile(filePath: string): string {
+  return (
+    path
+      .basename(filePath)
+      .replace(/\.gguf$/i, '')
+      .replace(/[^A-Za-z0-9._:-]+/g, '-') || 'model'
+  );
+}
+
 /**
  * The model registry: which GGUF files exist, which one is active, and switching without a restart.
  * The file MODEL_PATH names is part of it (source `config`): listed, loadable, never removable here.
@@ -58,9 +69,11 @@ export function createModelRegistry(dependencies: {
   importDirs?: readonly string[];
   /** The GGUF file MODEL_PATH names, loaded at every start. */
   configuredPath?: string;
+  /** The catalogue `pull` knows (built-in plus MODEL_CATALOG_FILE, under MODEL_HUB_URL). */
+  catalog: ModelCatalog;
   clock: () => Date;
 }) {
-  const { models, engine, policy, modelsDir, clock, configuredPath } = dependencies;
+  const { models, engine, policy, modelsDir, clock, configuredPath, catalog } = dependencies;
   const importRoots = [modelsDir, ...(dependencies.importDirs ?? [])];
   const present = (row: ModelRow) =>
     presentModel(row, { loadedPath: engine.status().model?.filePath, configuredPath });
@@ -110,6 +123,31 @@ export function createModelRegistry(dependencies: {
     return present(row);
   };
 
+  /** Loads a registered chat model into the engine and makes it active; the old one stays if loading fails. */
+  const activate = async (principal: Principal, idOrName: string) => {
+    await policy.authorize(principal, 'model.load');
+    const row = await requireModel(idOrName);
+    if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated here', 'id');
+    if (!existsSync(row.file_path)) throw new AppError('NOT_FOUND', `Model file ${row.file_path} is missing`);
+    // A registered path may since have been replaced by something else: never hand llama.cpp a non-GGUF.
+    if (!(await startsWithGgufMagic(row.file_path))) throw notAGguf();
+    await engine.load(row.file_path, row.name).catch((error: unknown) => {
+      // llama.cpp's message can quote bytes of the file; the client gets none of them.
+      throw new AppError('MODEL_ERROR', `Model ${row.name} could not be loaded`, {
+        status: error instanceof AppError ? error.status : 500,
+        cause: error,
+      });
+    });
+    // MODEL_PATH's own entry has no row to mark; it loads at every start anyway.
+    if (row.id === CONFIGURED_MODEL_ID) return present(row);
+    await models.activate(row.id);
+    return present((await models.find(row.id))!);
+  };
+
+  // One adoption at a time: a slow load must not be started again by the next tick.
+  let adopting = false;
+  let failedAttempt: string | undefined;
+
   return {
     /**
      * Every registered model, marking the active and the loaded one. Server file paths and download
@@ -127,7 +165,7 @@ export function createModelRegistry(dependencies: {
     /** The models `pull` knows by name. */
     catalog: async (principal: Principal) => {
       await policy.authorize(principal, 'model.catalog.read');
-      return listCatalog();
+      return catalog.list();
     },
 
     /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
@@ -148,25 +186,56 @@ export function createModelRegistry(dependencies: {
     },
 
     /** Loads a registered chat model into the engine and makes it active; the old one stays if loading fails. */
-    activate: async (principal: Principal, idOrName: string) => {
-      await policy.authorize(principal, 'model.load');
-      const row = await requireModel(idOrName);
-      if (row.kind !== 'chat') throw errors.validation('Only chat models can be activated here', 'id');
-      if (!existsSync(row.file_path))
-        throw new AppError('NOT_FOUND', `Model file ${row.file_path} is missing`);
-      // A registered path may since have been replaced by something else: never hand llama.cpp a non-GGUF.
-      if (!(await startsWithGgufMagic(row.file_path))) throw notAGguf();
-      await engine.load(row.file_path, row.name).catch((error: unknown) => {
-        // llama.cpp's message can quote bytes of the file; the client gets none of them.
-        throw new AppError('MODEL_ERROR', `Model ${row.name} could not be loaded`, {
-          status: error instanceof AppError ? error.status : 500,
-          cause: error,
-        });
-      });
-      // MODEL_PATH's own entry has no row to mark; it loads at every start anyway.
-      if (row.id === CONFIGURED_MODEL_ID) return present(row);
-      await models.activate(row.id);
-      return present((await models.find(row.id))!);
+    activate,
+
+    /** Loads a newly installed chat model when the engine has none (a fresh install's first model). */
+    loadIfNoneLoaded: async (principal: Principal, idOrName: string) => {
+      if (engine.status().loaded) return false;
+      await activate(principal, idOrName);
+      return true;
+    },
+
+    /**
+     * Loads the registry's active chat model when the engine has none: the running server's side of
+     * `models add`/`pull`/`use` on the command line, which mark a model active in the shared database.
+     */
+    loadActiveIfIdle: async () => {
+      if (engine.status().loaded || adopting) return undefined;
+      const active = await models.findActive();
+      const attempt = active && `${active.id}|${active.file_path}|${active.size_bytes}`;
+      if (!active || attempt === failedAttempt || !existsSync(active.file_path)) return undefined;
+      adopting = true;
+      try {
+        if (!(await startsWithGgufMagic(active.file_path))) throw notAGguf();
+        await engine.load(active.file_path, active.name);
+        return active.name;
+      } catch (error) {
+        // Tried once per registration: a broken file is reported, not reloaded every tick.
+        failedAttempt = attempt;
+        throw error;
+      } finally {
+        adopting = false;
+      }
+    },
+
+    /**
+     * Registers a GGUF already on this machine (the operator's offline install, any path): checked,
+     * hashed, named after its catalogue entry when the hash matches one, made active when no chat
+     * model is. Returns the model and the catalogue entry it matched.
+     */
+    addLocalFile: async (
+      principal: Principal,
+      input: { filePath: string; name?: string; kind?: 'chat' | 'embedding' },
+    ) => {
+      await policy.authorize(principal, 'model.register');
+      const file = await inspectLocalModel(input.filePath);
+      const entry = catalog.list().find((candidate) => candidate.sha256 === file.sha256);
+      const name = input.name ?? entry?.name ?? nameFromFile(file.filePath);
+      const kind = input.kind ?? entry?.kind ?? 'chat';
+      await register({ name, filePath: file.filePath, sha256: file.sha256, kind });
+      const activated = kind === 'chat' && (await models.findActive()) === undefined;
+      if (activated) await models.activate((await requireModel(name)).id);
+      return { model: present(await requireModel(name)), entry, activated };
     },
 
     /** Marks a model active without loading it (the CLI, while the server is stopped); used at next start. */

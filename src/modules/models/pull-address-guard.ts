@@ -86,6 +86,16 @@ const normaliseName = (name: string) => name.toLowerCase().replace(/\.$/, '');
 /** The port a URL connects to. */
 const portOf = (url: URL) => (url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
 
+/**
+ * The MODEL_PULL_ALLOWED_HOSTS entry (`host:port`) that trusts a configured hub (MODEL_HUB_URL) for
+ * catalogue pulls; none for the public default, whose addresses the guard keeps checking.
+ */
+export function hubAllowEntries(hubUrl: string, defaultHubUrl: string): string[] {
+  if (hubUrl === defaultHubUrl) return [];
+  const url = new URL(hubUrl);
+  return [`${url.hostname}:${portOf(url)}`];
+}
+
 /** The URL's host without IPv6 brackets. */
 export const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 

@@ -135,7 +135,7 @@ describe('createEmbeddingModelFromConfig', () => {
     });
     const error = await failure(createEmbeddingModelFromConfig(settings));
     expect(error.code).toBe('EMBEDDINGS_UNAVAILABLE');
-    expect(error.message).toContain('privatestack models pull bge-small-en-v1.5');
+    expect(error.message).toContain('npx privatestack models pull bge-small-en-v1.5');
     expect(error.message).toContain(path.join(modelsDir, 'bge-small-en-v1.5-q8_0.gguf'));
   });
 
@@ -144,6 +144,6 @@ describe('createEmbeddingModelFromConfig', () => {
     const error = await failure(createEmbeddingModelFromConfig(config({ EMBEDDINGS_MODEL: missing })));
     expect(error.code).toBe('EMBEDDINGS_UNAVAILABLE');
     expect(error.message).toContain(missing);
-    expect(error.message).toContain('privatestack models pull');
+    expect(error.message).toContain('npx privatestack models pull');
   });
 });

@@ -116,9 +116,9 @@ function missingFile(resolved: Extract<Resolved, { kind: 'local' }>): AppError {
   const install = findCatalogEntry(resolved.id)?.name;
   const message = install
     ? `Embedding model ${install} is not installed (expected ${where}). ` +
-      `Install it with \`privatestack models pull ${install}\``
+      `Install it with \`npx privatestack models pull ${install}\``
     : `Embedding model file not found: ${where}. Set EMBEDDINGS_MODEL to a .gguf path, or install a ` +
-      'catalog embedding model with `privatestack models pull <id>` (e.g. `privatestack models pull ' +
+      'catalog embedding model with `npx privatestack models pull <id>` (e.g. `npx privatestack models pull ' +
       `${defaultEmbeddingId()}\`)`;
   return new AppError('EMBEDDINGS_UNAVAILABLE', message, { details: { field: 'EMBEDDINGS_MODEL' } });
 }

@@ -159,8 +159,9 @@ export class LocalEngine implements LanguageModel {
     if (!this.current) {
       throw new AppError(
         'MODEL_NOT_LOADED',
-        'No model is loaded. An administrator can install one with `privatestack models pull <name>` ' +
-          '(see `privatestack models catalog`) or POST /api/v1/models/pull, or set MODEL_PATH',
+        'No model is loaded. An administrator can install one with `npx privatestack models pull <id>` ' +
+          '(see `npx privatestack models catalog`), POST /api/v1/models/pull, or offline with ' +
+          '`npx privatestack models add <file.gguf>`; or set MODEL_PATH',
         {
           retryable: true,
         },
