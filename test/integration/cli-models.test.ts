@@ -134,3 +134,26 @@ describe('models synth', () => {
     rmSync(out, { force: true });
   });
 });
+
+describe('usage errors in the models commands', () => {
+  it('exit 2 with one clear line, and change nothing', async () => {
+    const cases: { args: string[]; says: RegExp }[] = [
+      { args: ['models', 'pull'], says: /missing required argument 'name-or-url'/ },
+      { args: ['models', 'pull', 'no-such-model'], says: /No model named 'no-such-model' in the catalogue/ },
+      { args: ['models', 'pull', 'https://example.org/notes.txt'], says: /must point to a \.gguf file/ },
+      { args: ['models', 'synth'], says: /name a shape, or pass --list/ },
+      { args: ['models', 'synth', 'no-such-shape'], says: /model shape "no-such-shape" not found/ },
+      { args: ['models', 'list', '--bogus'], says: /unknown option '--bogus'/ },
+      { args: ['models', 'frobnicate'], says: /unknown command 'frobnicate'/ },
+    ];
+    const results = await Promise.all(cases.map(({ args }) => cli(...args)));
+    results.forEach((result, index) => {
+      expect({ args: cases[index]!.args, code: result.code }).toEqual({ args: cases[index]!.args, code: 2 });
+      expect(result.stderr).toMatch(cases[index]!.says);
+      expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    });
+    const list = await cli('models', 'list');
+    expect(list.code).toBe(0);
+    expect(list.stdout).not.toMatch(/no-such/);
+  }, 180_000);
+});

@@ -18,6 +18,11 @@ export function exitTwoOnUsageErrors(error: CommanderError): never {
   process.exit(error.exitCode === 0 ? 0 : 2);
 }
 
+/** Exit code for an error of the call itself: a bad value or an unknown name exit 2, failed work 1. */
+export function usageExitCode(error: AppError): number {
+  return error.code === 'VALIDATION_ERROR' || error.code === 'NOT_FOUND' ? 2 : 1;
+}
+
 /** Wraps an action so a UsageError prints one line and sets exit code 2; other errors go on to main. */
 export function withUsageErrors<A extends unknown[]>(
   action: (...args: A) => Promise<void>,

@@ -9,6 +9,7 @@ import {
   type DownloadModelResult,
   type PullTarget,
 } from '../../modules/models/model-download.js';
+import { usageExitCode } from './knowledge-cli.js';
 import { AppError } from '../../shared/errors.js';
 import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
 import { pullFailureMessage } from './models-pull-failure.js';
@@ -50,7 +51,7 @@ export function registerModelsPullCommand(models: Command, options: ModelsPullCo
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         process.stderr.write(`error: ${error.message}\n`);
-        process.exitCode = 1;
+        process.exitCode = usageExitCode(error);
       }
     });
   models

@@ -7,6 +7,7 @@ import {
   listModelShapes,
   type GeneratedShapedModel,
 } from '../../modules/models/synthetic-gguf.js';
+import { usageExitCode } from './knowledge-cli.js';
 import { AppError } from '../../shared/errors.js';
 import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
 
@@ -41,7 +42,7 @@ export function registerModelsSynthCommand(models: Command): void {
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         process.stderr.write(`error: ${error.message}\n`);
-        process.exitCode = 1;
+        process.exitCode = usageExitCode(error);
       }
     });
 }
