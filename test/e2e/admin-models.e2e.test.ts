@@ -46,6 +46,12 @@ afterAll(() => {
   hub?.server.close();
 });
 
+/** What the server records when it cannot resolve the hub (model-downloads.service's wording). */
+const OFFLINE_CAUSE =
+  'could not reach huggingface.co: the host name does not resolve (ENOTFOUND: DNS lookup failed). ' +
+  'Without internet on this server: download the file on another machine, copy it onto the server ' +
+  'and run `npx privatestack models add <file>`';
+
 /** A failed catalogue pull as a server without internet would record it (no request leaves the test). */
 async function recordFailedCatalogPull() {
   const now = new Date().toISOString();
@@ -58,7 +64,7 @@ async function recordFailedCatalogPull() {
     status: 'failed',
     bytes_done: 0,
     bytes_total: 397_808_192,
-    error: 'DOWNLOAD_FAILED: the download failed; the server log has the details',
+    error: `DOWNLOAD_FAILED: ${OFFLINE_CAUSE}`,
     model_id: null,
     created_by: null,
     created_at: now,
@@ -116,7 +122,8 @@ describe('admin → models', () => {
     const failure = form.getByTestId('pull-failure');
     await failure.waitFor({ timeout: 15_000 });
     expect(await failure.getByRole('alert').textContent()).toBe(
-      'The pull of flaky failed. The server could not fetch the file (the server log has the cause). Retry resumes where it stopped.',
+      'The pull of flaky failed. The server could not fetch the file. Retry resumes where it stopped. ' +
+        `Server says: ${new URL(hub.url).host} answered with an HTTP error (the server log has the status)`,
     );
     // The catalogue entry whose pull failed says so where its Pull button was.
     const entry = page.getByTestId('catalog-entry').filter({ hasText: CATALOG_NAME });
@@ -181,7 +188,7 @@ describe('admin → models', () => {
 
     const entry = page.getByTestId('catalog-entry').filter({ hasText: CATALOG_NAME });
     expect(await entry.getByRole('alert').textContent()).toBe(
-      `Unduhan ${CATALOG_NAME} gagal. ${id['admin.models.failure.DOWNLOAD_FAILED']}`,
+      `Unduhan ${CATALOG_NAME} gagal. ${id['admin.models.failure.DOWNLOAD_FAILED']} Keterangan server: ${OFFLINE_CAUSE}`,
     );
     expect(await entry.getByRole('button', { name: `Coba lagi unduhan ${CATALOG_NAME}` }).count()).toBe(1);
     expect(

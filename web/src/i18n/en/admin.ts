@@ -149,8 +149,10 @@ export const admin = {
   'admin.models.pullRunning': 'Downloading {name}… {percent}',
   'admin.models.pullDone': '{name} is downloaded and registered.',
   'admin.models.downloadingPercent': 'Downloading {percent}',
+  'admin.models.failureDetail': 'Server says: {detail}',
+  'admin.models.failureInLog': 'The server log has the cause.',
   'admin.models.failure.DOWNLOAD_FAILED':
-    'The server could not fetch the file (the server log has the cause). Retry resumes where it stopped.',
+    'The server could not fetch the file. Retry resumes where it stopped.',
   'admin.models.failure.DOWNLOAD_INTERRUPTED':
     'The server stopped during the download. Retry resumes where it stopped.',
   'admin.models.failure.MODEL_PULL_BLOCKED':

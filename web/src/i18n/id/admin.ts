@@ -150,8 +150,10 @@ export const admin = {
   'admin.models.pullRunning': 'Mengunduh {name}… {percent}',
   'admin.models.pullDone': '{name} sudah diunduh dan terdaftar.',
   'admin.models.downloadingPercent': 'Mengunduh {percent}',
+  'admin.models.failureDetail': 'Keterangan server: {detail}',
+  'admin.models.failureInLog': 'Penyebabnya ada di log server.',
   'admin.models.failure.DOWNLOAD_FAILED':
-    'Server tidak dapat mengambil berkasnya (penyebabnya ada di log server). Coba lagi akan melanjutkan dari titik terakhir.',
+    'Server tidak dapat mengambil berkasnya. Coba lagi akan melanjutkan dari titik terakhir.',
   'admin.models.failure.DOWNLOAD_INTERRUPTED':
     'Server berhenti saat mengunduh. Coba lagi akan melanjutkan dari titik terakhir.',
   'admin.models.failure.MODEL_PULL_BLOCKED':

@@ -5,9 +5,24 @@ import { errorMessage } from '../../../ui/states';
 import { adminKeys, dismissDownload, retryDownload } from '../api';
 import { percentOf } from '../format';
 
-/** Why a download failed, in the page's language (the server stores English text behind a code). */
+/**
+ * Why a download failed, in the page's language (the server stores English text behind a code). A
+ * transfer failure also carries what the server knows without its log — the host and the cause, such
+ * as "could not reach hub.example: the host name does not resolve" — shown after the translation.
+ */
 export function failureText(t: Translate, download: ModelDownload): string {
-  return download.error_code ? t(`admin.models.failure.${download.error_code}`) : (download.error ?? '');
+  if (!download.error_code) return download.error ?? '';
+  const text = t(`admin.models.failure.${download.error_code}`);
+  if (download.error_code !== 'DOWNLOAD_FAILED') return text;
+  const detail = transferDetail(download);
+  return `${text} ${detail ? t('admin.models.failureDetail', { detail }) : t('admin.models.failureInLog')}`;
+}
+
+/** The server's own words after `DOWNLOAD_FAILED: `, unless they only say the log has the details. */
+function transferDetail(download: ModelDownload): string | undefined {
+  if (!download.error) return undefined;
+  const detail = download.error.replace(/^DOWNLOAD_FAILED:\s*/, '').trim();
+  return detail && !detail.startsWith('the download failed;') ? detail : undefined;
 }
 
 /** Retry and dismiss of a failed download; both refresh the downloads list (and a retry its polling). */
