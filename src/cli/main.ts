@@ -15,7 +15,12 @@ import { registerUsersCommand } from './commands/users.command.js';
 export function buildProgram(): Command {
   const program = new Command('privatestack')
     .version(VERSION)
-    .description('PrivateStack: a private, self-hosted LLM platform');
+    .description('PrivateStack: a private, self-hosted LLM platform')
+    // `privatestack` is on the PATH only after `npm link`; say how it runs from the checkout as it is.
+    .addHelpText(
+      'after',
+      '\nRun it from the checkout as `npx privatestack <command>` (or `npm link` once for `privatestack`).',
+    );
   program.command('serve').description('Start the HTTP server (default command)').action(serve);
   registerUsersCommand(program);
   registerModelsCommand(program);

@@ -157,3 +157,12 @@ describe('usage errors in the models commands', () => {
     expect(list.stdout).not.toMatch(/no-such/);
   }, 180_000);
 });
+
+describe('help', () => {
+  it('says how the command runs from the checkout, since nothing puts privatestack on the PATH', async () => {
+    const help = await cli('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('npx privatestack <command>');
+    expect(help.stdout).toContain('npm link');
+  }, 60_000);
+});
