@@ -1,7 +1,8 @@
 // The Node.js version check that runs before anything else (bin/privatestack.js, scripts/start.sh).
 // On a too-old Node the dependencies fail later with errors that do not name the cause (a missing
 // `require(esm)`, a native module that will not load), so say it first, in one sentence.
-// Plain JavaScript that even old Node versions parse; no dependencies (node_modules may be absent).
+// Plain JavaScript that old Node versions parse (ES2019 plus ES modules: no `??` or `?.`; a test
+// checks); no dependencies (node_modules may be absent).
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,7 +18,7 @@ export function nodeVersionProblem(version, range) {
   // package.json states the requirement as ">=MAJOR.MINOR[.PATCH]"; anything else is a mistake here.
   const required = /^>=\s*(\d+)\.(\d+)(?:\.(\d+))?$/.exec(range.trim());
   if (!required) throw new Error(`package.json engines.node must read ">=MAJOR.MINOR", not "${range}"`);
-  const want = required.slice(1).map((part) => Number(part ?? 0));
+  const want = required.slice(1).map((part) => Number(part === undefined ? 0 : part));
   const have = String(version).replace(/^v/, '').split('.').map(Number);
   for (let index = 0; index < 3; index += 1) {
     const difference = (have[index] || 0) - want[index];
