@@ -68,7 +68,11 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       // start degraded and say why (health shows it; chat answers MODEL_NOT_LOADED).
       if (startup) {
         await engine.load(startup.filePath, startup.name).catch((error: unknown) => {
-          modelError = `Could not load model ${startup.filePath}: ${error instanceof Error ? error.message : 'unknown error'}`;
+          // The engine's MODEL_ERROR already names the file; anything else gets it here.
+          const message = error instanceof Error ? error.message : 'unknown error';
+          modelError = message.startsWith('Could not load model')
+            ? message
+            : `Could not load model ${startup.filePath}: ${message}`;
         });
       }
     }

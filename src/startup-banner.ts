@@ -25,7 +25,7 @@ export interface BannerFacts {
 /** How a person gets a model, online or not (commands as they can be run from the checkout). */
 export const MODEL_HOWTO = [
   'npx privatestack models catalog            recommended models, their size and RAM needs',
-  'npx privatestack models pull <id>          download one, then restart the server',
+  'npx privatestack models pull <id>          download one; a server without a model loads it',
   'npx privatestack models add <file.gguf>    no internet: a .gguf file copied onto this server',
   'MODEL_PATH=/path/to/model.gguf npm start   or use a file where it is',
 ];

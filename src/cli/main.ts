@@ -3,7 +3,7 @@ import { ConfigError } from '../config/config.js';
 import { main as serve } from '../main.js';
 import { AppError } from '../shared/errors.js';
 import { VERSION } from '../version.js';
-import { exitTwoOnUsageErrors } from './commands/knowledge-cli.js';
+import { exitTwoOnUsageErrors, usageExitCode } from './commands/knowledge-cli.js';
 import { registerChatCommand } from './commands/chat.command.js';
 import { registerDoctorCommand } from './commands/doctor.command.js';
 import { registerIngestCommand } from './commands/ingest.command.js';
@@ -51,8 +51,8 @@ export async function runCli(argv: string[]): Promise<void> {
         ? error.message
         : String(error);
     process.stderr.write(`error: ${message}\n`);
-    // A bad value in the call is a usage error (2), like the commands' own; failed work is 1.
-    process.exitCode = error instanceof AppError && error.code === 'VALIDATION_ERROR' ? 2 : 1;
+    // A bad value or an unknown name in the call is a usage error (2), like the commands' own; failed work is 1.
+    process.exitCode = error instanceof AppError ? usageExitCode(error) : 1;
     // A server that failed to start must not linger: llama.cpp's native threads would keep it alive.
     if (args[2] === 'serve') process.exit(1);
   }

@@ -102,7 +102,7 @@ describe('privatestack CLI', () => {
     const use = await cli('models', 'use', 'stories260K');
     expect(use.stdout).toContain('stories260K is now the active model');
     const missing = await cli('models', 'use', 'nope').catch((error: { stderr: string }) => error);
-    expect(missing.stderr).toContain('Model not found');
+    expect(missing.stderr).toContain('Model "nope" not found');
     const removed = await cli('models', 'rm', 'stories260K');
     expect(removed.stdout).toContain('stories260K removed (file deleted)');
     expect(existsSync(path.join(dataDir, 'models', 'stories260K.gguf'))).toBe(false);

@@ -96,7 +96,7 @@ export function createModelRegistry(dependencies: {
       const names = [CONFIGURED_MODEL_ID, configuredModelName(configuredPath)];
       if (configured && names.includes(idOrName)) return configured;
     }
-    throw errors.notFound('Model');
+    throw errors.notFound(`Model "${idOrName}"`);
   };
 
   /** Registers a file the caller trusts (a finished pull, or the operator's CLI). */
