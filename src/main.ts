@@ -67,6 +67,14 @@ function listenError(error: unknown, host: string, port: number): Error {
     return new Error(`${host}:${port} is already in use (another PrivateStack?); stop it or set PORT`);
   if (code === 'EACCES')
     return new Error(`No permission to listen on ${host}:${port}; choose a PORT above 1023`);
+  if (code === 'EADDRNOTAVAIL')
+    return new Error(
+      `${host} is not an address of this machine, so nothing can listen on it; set HOST to one of its addresses, 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)`,
+    );
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new Error(
+      `HOST ${host} does not resolve to an address; set HOST to an IP address or a known name`,
+    );
   return error instanceof Error ? error : new Error(String(error));
 }
 

@@ -20,33 +20,47 @@ afterAll(() => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
+/** Runs `serve` with `env` until it exits (45 s at most); its exit code (null: killed) and stderr. */
+async function serveUntilExit(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
+    env: { ...process.env, DATA_DIR: tempDir(), LOG_LEVEL: 'silent', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+  const code = await new Promise<number | null>((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve(null);
+    }, 45_000);
+    child.on('exit', (exitCode) => {
+      clearTimeout(timer);
+      resolve(exitCode);
+    });
+  });
+  return { code, stderr };
+}
+
 describe('start-up', () => {
   it('exits non-zero with a clear message when its port is taken', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'serve'], {
-        env: { ...process.env, DATA_DIR: tempDir(), PORT: String(port), LOG_LEVEL: 'silent' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-      const code = await new Promise<number | null>((resolve) => {
-        const timer = setTimeout(() => {
-          child.kill('SIGKILL');
-          resolve(null);
-        }, 45_000);
-        child.on('exit', (exitCode) => {
-          clearTimeout(timer);
-          resolve(exitCode);
-        });
-      });
+      const { code, stderr } = await serveUntilExit({ PORT: String(port) });
       expect(code).toBe(1);
       expect(stderr).toContain(`127.0.0.1:${port} is already in use`);
     } finally {
       blocker.close();
     }
+  });
+
+  it('says in words when HOST is not an address of this machine', async () => {
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): never assigned to an interface here.
+    const { code, stderr } = await serveUntilExit({ HOST: '192.0.2.1', PORT: '0' });
+    expect(code).toBe(1);
+    expect(stderr).toContain('192.0.2.1 is not an address of this machine');
+    expect(stderr).not.toContain('EADDRNOTAVAIL');
   });
 
   it('deletes the first-run password file once the admin has changed that password', async () => {

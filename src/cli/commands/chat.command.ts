@@ -4,8 +4,12 @@ import type { ChatMessage } from '../../providers/llm/language-model.js';
 import { DEFAULT_SYSTEM_PROMPT } from '../../modules/prompts/prompts.service.js';
 import { withRuntime } from '../cli-runtime.js';
 
-const DIM = '\x1b[2m';
-const RESET = '\x1b[0m';
+// Dim text and the `> ` prompt are for a person at a terminal; piped output stays plain text.
+// NO_COLOR is the usual convention of the machine (https://no-color.org), not product configuration.
+const styled = process.stdout.isTTY === true && !process.env.NO_COLOR;
+const DIM = styled ? '\x1b[2m' : '';
+const RESET = styled ? '\x1b[0m' : '';
+const PROMPT = process.stdin.isTTY === true ? '> ' : '';
 
 /** `npx privatestack chat`: a streaming terminal chat against the local engine (no server needed). */
 export function registerChatCommand(program: Command): void {
@@ -31,7 +35,7 @@ export function registerChatCommand(program: Command): void {
           terminal.on('SIGINT', () => (current ? current.abort() : terminal.close()));
           try {
             for (;;) {
-              const question = await terminal.question('> ').catch(() => undefined);
+              const question = await terminal.question(PROMPT).catch(() => undefined);
               if (question === undefined) break;
               if (!question.trim()) continue;
               history.push({ role: 'user', content: question });
