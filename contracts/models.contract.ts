@@ -85,7 +85,7 @@ export const ModelDownload = Type.Object({
   }),
 });
 
-/** A recommended model from the built-in catalogue (the same list as `privatestack models catalog`). */
+/** A model of the catalogue (the same list as `privatestack models catalog`): built in, or the organisation's. */
 export const CatalogModel = Type.Object({
   name: Type.String(),
   description: Type.String(),
@@ -96,11 +96,20 @@ export const CatalogModel = Type.Object({
   quantization: Type.String(),
   size_bytes: Type.Integer(),
   size_approximate: Type.Boolean(),
-  context_length: Type.Integer(),
+  context_length: Type.Union([Type.Integer(), Type.Null()], {
+    description: 'Context length the model was trained for; null when the catalogue entry does not state it',
+  }),
   ram_estimate_mib: Type.Integer(),
-  licence: Type.String(),
+  licence: Type.Union([Type.String(), Type.Null()], {
+    description: 'Licence of the weights; null when the catalogue entry does not state it',
+  }),
   reasoning: Type.Boolean(),
   sha256: Type.Union([Type.String(), Type.Null()]),
+  source: Type.Union([Type.Literal('builtin'), Type.Literal('organisation')], {
+    description:
+      "'builtin': shipped with PrivateStack (clients may translate its description by name); " +
+      "'organisation': from MODEL_CATALOG_FILE, replacing or adding to the built-in ones (show its text as written)",
+  }),
 });
 
 /** The chat model the engine holds, with its load (null when no model is configured). */

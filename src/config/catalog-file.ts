@@ -27,8 +27,8 @@ export interface CatalogFileEntry {
   readonly quantization: string;
   /** Trained context length, when the file states it (0: unknown). */
   readonly contextLength: number;
-  /** Licence of the weights, shown only. */
-  readonly licence: string;
+  /** Licence of the weights, shown only (null: the file does not state it). */
+  readonly licence: string | null;
   /** True when the model thinks aloud before answering. */
   readonly reasoning: boolean;
 }
@@ -98,7 +98,8 @@ function parseEntry(entry: Json): CatalogFileEntry {
     description: field(entry, 'description', nonEmptyText, 'a one-line description'),
     quantization: field(entry, 'quantization', optional(nonEmptyText, 'unknown'), 'text'),
     contextLength: field(entry, 'context_length', optional(wholeNumber(1), 0), 'a positive integer'),
-    licence: field(entry, 'licence', optional(nonEmptyText, 'see the publisher'), 'text'),
+    // Not stated: null, so each client says so in its own words (the admin console translates it).
+    licence: field(entry, 'licence', optional(nonEmptyText, null), 'text'),
     reasoning: field(
       entry,
       'reasoning',

@@ -12,6 +12,7 @@ import * as messageStats from './migrations/0006-message-stats.js';
 import * as personalWorkspaces from './migrations/0007-personal-workspaces.js';
 import * as refreshHistory from './migrations/0008-refresh-history.js';
 import * as downloadDismissal from './migrations/0009-download-dismissal.js';
+import * as downloadCatalogId from './migrations/0010-download-catalog-id.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0007-personal-workspaces': personalWorkspaces,
   '0008-refresh-history': refreshHistory,
   '0009-download-dismissal': downloadDismissal,
+  '0010-download-catalog-id': downloadCatalogId,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

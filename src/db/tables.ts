@@ -121,6 +121,8 @@ export interface ModelDownloadsTable {
   updated_at: string;
   /** When an administrator dismissed the finished download; the list leaves it out from then on. */
   dismissed_at: string | null;
+  /** The catalogue id the pull was started by (a retry resolves it again); null for a pull by URL. */
+  catalog_id: string | null;
 }
 
 /** A workspace (department): the unit documents and retrieval permissions belong to. */

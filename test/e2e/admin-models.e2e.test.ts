@@ -1,8 +1,10 @@
 // Issue 10 item 10, in a real browser against the real server: the model MODEL_PATH names shows in
 // Admin → Models (badged, not deletable), a failed pull shows at its button with Retry (the same pull,
 // which then completes) and Dismiss (gone for good, also after a reload), and the screen in Indonesian.
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { storiesModel } from '../helpers/shared-models.js';
@@ -36,9 +38,29 @@ async function startHub() {
   return hub;
 }
 
+/** The organisation's MODEL_CATALOG_FILE replaces this built-in entry with its own text, no context length or licence. */
+const ORGANISATION_ID = 'tinyllama-1.1b-chat';
+const ORGANISATION_TEXT = 'Approved by IT: TinyLlama from the office mirror, for short drafts';
+function writeOrganisationCatalog(): string {
+  const file = path.join(mkdtempSync(path.join(tmpdir(), 'privatestack-e2e-catalog-')), 'catalog.json');
+  const model = {
+    id: ORGANISATION_ID,
+    file_name: 'tinyllama-office.gguf',
+    repository: 'office/tinyllama',
+    revision: 'v1',
+    size_bytes: 1_185_376,
+    sha256: '270cba1bd5109f42d03350f60406024560464db173c0e387d91f0426d3bd256d',
+    description: ORGANISATION_TEXT,
+  };
+  writeFileSync(file, JSON.stringify({ models: [model] }));
+  return file;
+}
+
 let hub: Awaited<ReturnType<typeof startHub>>;
 // The hub listens on loopback, which model pulls refuse unless the operator allows the host.
-const suite = browserSuite({ env: { MODEL_PULL_ALLOWED_HOSTS: '127.0.0.1' } });
+const suite = browserSuite({
+  env: { MODEL_PULL_ALLOWED_HOSTS: '127.0.0.1', MODEL_CATALOG_FILE: writeOrganisationCatalog() },
+});
 beforeAll(async () => {
   hub = await startHub();
 });
@@ -70,6 +92,7 @@ async function recordFailedCatalogPull() {
     created_at: now,
     updated_at: now,
     dismissed_at: null,
+    catalog_id: null,
   });
 }
 
@@ -167,7 +190,7 @@ describe('admin → models', () => {
     await context.close();
   });
 
-  it('reads in Indonesian: the loaded model, the configured badge, failures and every catalogue description', async () => {
+  it('reads in Indonesian: the loaded model, the configured badge, failures and every built-in catalogue description', async () => {
     await recordFailedCatalogPull();
     const id = await adminId();
     const { page, watch, context } = await openApp(suite.browser, suite.t.url, { locale: 'id-ID' });
@@ -195,13 +218,23 @@ describe('admin → models', () => {
       await entry.getByRole('button', { name: `Abaikan unduhan ${CATALOG_NAME} yang gagal` }).count(),
     ).toBe(1);
 
-    // Every catalogue entry in Indonesian; the server's English descriptions nowhere.
+    // Every built-in catalogue entry in Indonesian; the server's English descriptions nowhere.
     const entries = page.getByTestId('catalog-entry');
     await expect.poll(() => entries.count()).toBe(Object.keys(catalogDescriptions).length);
     for (const [name, description] of Object.entries(catalogDescriptions)) {
+      if (name === ORGANISATION_ID) continue;
       const text = await entries.filter({ hasText: name }).getByTestId('catalog-description').textContent();
       expect(text, name).toBe(description);
     }
+    // The organisation's replacement shows its own text as written (not the built-in translation),
+    // badged, with its unstated context length and licence said in Indonesian.
+    const organisation = entries.filter({ hasText: ORGANISATION_ID });
+    expect(await organisation.getByTestId('catalog-description').textContent()).toBe(ORGANISATION_TEXT);
+    expect(await organisation.locator('.badge').allTextContents()).toEqual(['Chat', 'Organisasi Anda']);
+    const details = (await organisation.getByTestId('catalog-details').textContent()) ?? '';
+    expect(details).toContain('konteks tidak diketahui');
+    expect(details).toContain('lisensi: lihat penerbit');
+    expect(details).not.toMatch(/konteks 0|see the publisher/);
     // No English string of the models screen is left (the ones both languages share, such as "Chat", aside).
     const main = (await page.locator('main').textContent()) ?? '';
     const english = Object.entries(adminEn)

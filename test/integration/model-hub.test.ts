@@ -44,7 +44,18 @@ describe('MODEL_HUB_URL and MODEL_CATALOG_FILE', () => {
     const { body } = await t.call('GET', '/api/v1/models/catalog', await t.adminToken());
     const entry = body.models.find((model: { name: string }) => model.name === ID);
     const builtIn = findCatalogEntry(ID)!;
-    expect(entry).toMatchObject({ sha256: STORIES_SHA256, size_bytes: 1_185_376 });
+    // The file's entry says it is the organisation's, and what it does not state is null, not a
+    // made-up default (review of item 10: clients translate only built-in text).
+    expect(entry).toMatchObject({
+      sha256: STORIES_SHA256,
+      size_bytes: 1_185_376,
+      source: 'organisation',
+      context_length: null,
+      licence: null,
+    });
+    const others = body.models.filter((model: { name: string }) => model.name !== ID);
+    expect(others.every((model: { source: string }) => model.source === 'builtin')).toBe(true);
+    expect(others.every((model: { context_length: number }) => model.context_length > 0)).toBe(true);
     expect(entry.url).toBe(
       `${hub.url}/${builtIn.repository}/resolve/${builtIn.revision}/${builtIn.fileName}`,
     );

@@ -162,6 +162,7 @@ describe('a failed model pull: retry and dismiss', () => {
       created_at: new Date().toISOString(),
       updated_at: new Date().toISOString(),
       dismissed_at: null,
+      catalog_id: null,
     };
     await repository.insert({ ...row, id: 'interrupted-now' });
     await t.runtime.services.modelDownloads.recoverInterrupted();

@@ -150,7 +150,7 @@ function formatCatalog(entries: readonly CatalogEntry[]): string {
     entry.reasoning ? `${entry.kind}, reasoning` : entry.kind,
     `${entry.sizeApproximate ? '~' : ''}${formatBytes(entry.sizeBytes)}`,
     formatBytes(entry.ramEstimateMiB * 1024 * 1024),
-    entry.licence,
+    entry.licence ?? 'see the publisher',
     entry.description,
   ]);
   return formatTable(header, rows);

@@ -3,6 +3,9 @@ import type { CatalogFileEntry } from '../../config/catalog-file.js';
 /** What a catalogue model is for: generating chat replies or embedding text for search. */
 export type CatalogModelKind = 'chat' | 'embedding';
 
+/** Where an entry comes from: this code (translated by clients) or the organisation's MODEL_CATALOG_FILE. */
+export type CatalogEntrySource = 'builtin' | 'organisation';
+
 /** One recommended GGUF file that `npx privatestack models pull NAME` knows how to fetch and verify. */
 export interface CatalogEntry {
   /** Short, stable id users type: `npx privatestack models pull qwen2.5-1.5b-instruct`. */
@@ -29,12 +32,14 @@ export interface CatalogEntry {
   readonly contextLength: number;
   /** Estimated resident memory in MiB at context 4096 (see estimateRamMiB for the formula). */
   readonly ramEstimateMiB: number;
-  /** Licence of the weights, as published by their authors. */
-  readonly licence: string;
+  /** Licence of the weights, as published by their authors (null: the organisation's entry does not state it). */
+  readonly licence: string | null;
   /** True when the model thinks aloud (`<think>…</think>`) before answering. */
   readonly reasoning: boolean;
   /** Lower-case hex SHA-256 of the file when published; undefined means the downloader records it. */
   readonly sha256?: string;
+  /** Built in (its description has translations) or the organisation's own (shown as written). */
+  readonly source: CatalogEntrySource;
 }
 
 /** Attention shape that decides the KV-cache size: what the RAM estimate needs beyond the file. */
@@ -63,7 +68,11 @@ export function estimateRamMiB(sizeBytes: number, shape: KvShape | undefined): n
 }
 
 /** What an entry is written as; the URL and RAM estimate are derived so they cannot drift. */
-type EntrySource = Omit<CatalogEntry, 'url' | 'ramEstimateMiB'> & { readonly kvShape?: KvShape };
+type EntrySource = Omit<CatalogEntry, 'url' | 'ramEstimateMiB' | 'source'> & {
+  readonly kvShape?: KvShape;
+  /** Default: built in. */
+  readonly source?: CatalogEntrySource;
+};
 
 // Every sha256 and exact size below was read from a published source, never computed here:
 // Hugging Face LFS pointers or file pages at the pinned revision, or independent projects pinning the
@@ -195,6 +204,7 @@ function toEntry(source: EntrySource, hubUrl: string): CatalogEntry {
   const { kvShape, ...entry } = source;
   return Object.freeze({
     ...entry,
+    source: entry.source ?? 'builtin',
     // Hugging Face's layout, which its mirrors and artifact proxies keep.
     url: `${hubUrl}/${entry.repository}/resolve/${entry.revision}/${entry.fileName}`,
     ramEstimateMiB: estimateRamMiB(entry.sizeBytes, kvShape),
@@ -217,6 +227,7 @@ function fromFile(entry: CatalogFileEntry): EntrySource {
     licence: entry.licence,
     reasoning: entry.reasoning,
     sha256: entry.sha256,
+    source: 'organisation',
   };
 }
 

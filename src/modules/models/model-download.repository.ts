@@ -4,6 +4,9 @@ import type { Database, ModelDownloadsTable } from '../../db/tables.js';
 /** A stored download. */
 export type ModelDownloadRow = Selectable<ModelDownloadsTable>;
 
+/** What a retry fetches: the stored values, or those its catalogue id resolves to now. */
+export type RetrySource = Pick<ModelDownloadRow, 'url' | 'file_name' | 'expected_sha256' | 'bytes_total'>;
+
 /** Typed SQL for API-started model downloads. */
 export function createModelDownloadRepository(db: Kysely<Database>) {
   return {
@@ -34,12 +37,13 @@ export function createModelDownloadRepository(db: Kysely<Database>) {
         .execute(),
     /**
      * Puts a failed download back to running, only if it is still failed: of two retries at the same
-     * moment (two tabs, two replicas) exactly one wins. Returns whether this one did.
+     * moment (two tabs, two replicas) exactly one wins. Returns whether this one did. `source` is what
+     * the retry fetches now (a catalogue id resolves to the current hub's URL and pin).
      */
-    restart: async (id: string, nowIso: string) => {
+    restart: async (id: string, nowIso: string, source: RetrySource) => {
       const result = await db
         .updateTable('model_downloads')
-        .set({ status: 'downloading', error: null, dismissed_at: null, updated_at: nowIso })
+        .set({ ...source, status: 'downloading', error: null, dismissed_at: null, updated_at: nowIso })
         .where('id', '=', id)
         .where('status', '=', 'failed')
         .executeTakeFirst();

@@ -235,6 +235,27 @@ describe('downloadModel', () => {
     expect(existsSync(`${partPath}.json`)).toBe(false);
   });
 
+  it('continues a part from another URL (a mirror) only under the same SHA-256 pin', async () => {
+    const partPath = path.join(destinationDir, `${FIXTURE_NAME}.part`);
+    const half = Math.floor(FIXTURE.length / 2);
+    const mirrorPart = (sha256: string) => {
+      writeFileSync(partPath, FIXTURE.subarray(0, half));
+      const state = { url: 'http://127.0.0.1:1/old-hub/stories260K.gguf', validator: '"old"', sha256 };
+      writeFileSync(`${partPath}.json`, JSON.stringify(state));
+    };
+
+    mirrorPart('ab'.repeat(32));
+    const otherPin = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });
+    expect(otherPin).toMatchObject({ resumed: false, sha256: FIXTURE_SHA256 });
+    rmSync(path.join(destinationDir, FIXTURE_NAME));
+
+    mirrorPart(FIXTURE_SHA256);
+    const samePin = await downloadModel({ url: fileUrl, destinationDir, expectedSha256: FIXTURE_SHA256 });
+    expect(samePin).toMatchObject({ resumed: true, sha256: FIXTURE_SHA256, sizeBytes: FIXTURE.length });
+    expect(server.ranges).toEqual([undefined, `bytes=${half}-`]);
+    expect(readFileSync(path.join(destinationDir, FIXTURE_NAME)).equals(FIXTURE)).toBe(true);
+  });
+
   it('deletes the download and reports INTEGRITY_ERROR when the hash does not match', async () => {
     await expect(
       downloadModel({ url: fileUrl, destinationDir, expectedSha256: 'ab'.repeat(32) }),

@@ -81,12 +81,16 @@ export async function downloadModel(options: DownloadModelOptions): Promise<Down
   const filePath = path.resolve(options.destinationDir, fileName);
   const partPath = `${filePath}.part`;
 
-  // A part from another URL (or of unknown origin) is never continued: its bytes may be another file.
+  // A part of unknown origin, or from another URL without the same pin, is never continued: its bytes
+  // may be another file. Same pin, other URL (a mirror of the same file): the hash check below decides.
   const state = await readPartState(partPath);
+  const sameUrl = state?.url === url.href;
+  const samePin = expected !== undefined && state?.sha256 === expected;
   // A part that does not start with the GGUF magic was never a model: nothing in it is worth keeping.
-  if (state?.url !== url.href || !(await startsWithGgufMagic(partPath))) await removeIfPresent(partPath);
+  if (!(sameUrl || samePin) || !(await startsWithGgufMagic(partPath))) await removeIfPresent(partPath);
   const outcome = await attempt(
-    { options, url, partPath, validator: state?.validator },
+    // Another server's validator means nothing here (If-Range would refuse every resume).
+    { options, url, partPath, validator: sameUrl ? state?.validator : undefined, expected },
     await sizeOf(partPath),
   ).catch(async (error: unknown) => {
     // These bytes will never become a model: keep nothing of them.
@@ -160,6 +164,8 @@ interface Transfer {
   readonly partPath: string;
   /** Validator of the bytes already in the part, sent as If-Range. */
   readonly validator?: string;
+  /** The pin the finished file must have, saved beside the part. */
+  readonly expected?: string;
 }
 
 /** One HTTP request, continuing the part from `offset`; a part that cannot be continued is restarted. */
@@ -218,7 +224,7 @@ async function receive(
     await response.body?.cancel();
     throw tooLarge(options.maxBytes);
   }
-  if (offset === 0) await writePartState(partPath, response, transfer.url.href);
+  if (offset === 0) await writePartState(partPath, response, transfer.url.href, transfer.expected);
   const hash = await hashFile(partPath, offset, options.signal);
   let received = offset;
   options.onProgress?.(received, total);

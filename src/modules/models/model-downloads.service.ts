@@ -199,6 +199,18 @@ export function createModelDownloadsService(dependencies: {
     return target;
   };
 
+  /** What a retry fetches: its catalogue id resolved in the current catalogue, else its own URL. */
+  const retryTarget = async (row: ModelDownloadRow) => {
+    if (row.catalog_id === null) return resolveTarget(row.url, row.expected_sha256 ?? undefined);
+    const entry = catalog.find(row.catalog_id);
+    if (!entry) {
+      throw errors.conflict(
+        `The catalogue no longer has '${row.catalog_id}' (MODEL_CATALOG_FILE changed); dismiss this download and pull another model`,
+      );
+    }
+    return resolvePullTarget(entry.name, catalog);
+  };
+
   /**
    * Claims the file synchronously, so two requests in the same moment cannot both write one .part
    * file, then records the pull (`record`) and runs it in the background.
@@ -260,20 +272,31 @@ export function createModelDownloadsService(dependencies: {
           created_at: nowIso(),
           updated_at: nowIso(),
           dismissed_at: null,
+          // Only a pull by id is retried by id: a URL someone typed stays that URL.
+          catalog_id: nameOrUrl.includes('://') ? null : (target.entry?.name ?? null),
         }),
       );
     },
     /**
-     * Runs a failed pull again: the same row, URL and expected hash, resuming its partial file. The
-     * address is checked again (MODEL_PULL_ALLOWED_HOSTS may have changed since).
+     * Runs a failed pull again on the same row, resuming its partial file. A pull by catalogue id is
+     * resolved again in the catalogue as configured now (MODEL_HUB_URL, MODEL_CATALOG_FILE: the offline
+     * message tells the admin to point it at a mirror); a pull by URL fetches that URL again, its
+     * address checked again (MODEL_PULL_ALLOWED_HOSTS may have changed since).
      */
     retry: async (principal: Principal, id: string) => {
       await policy.authorize(principal, 'model.pull');
       const row = await requireDownload(id);
       if (row.status !== 'failed') throw errors.conflict('Only a failed download can be retried');
-      const target = await resolveTarget(row.url, row.expected_sha256 ?? undefined);
+      const target = await retryTarget(row);
+      const source = {
+        url: target.url,
+        file_name: target.fileName,
+        // A catalogue pull takes the current pin (the organisation may have replaced the entry).
+        expected_sha256: row.catalog_id ? (target.expectedSha256 ?? null) : row.expected_sha256,
+        bytes_total: target.entry?.sizeBytes ?? row.bytes_total,
+      };
       return launch(target, principal, async () => {
-        if (!(await downloads.restart(row.id, nowIso())))
+        if (!(await downloads.restart(row.id, nowIso(), source)))
           throw errors.conflict('Only a failed download can be retried');
         return requireDownload(row.id);
       });

@@ -64,11 +64,12 @@ export const modelsRoutes: FastifyPluginAsyncTypebox<{ services: Services }> = a
         quantization: entry.quantization,
         size_bytes: entry.sizeBytes,
         size_approximate: entry.sizeApproximate,
-        context_length: entry.contextLength,
+        context_length: entry.contextLength > 0 ? entry.contextLength : null,
         ram_estimate_mib: Math.round(entry.ramEstimateMiB),
         licence: entry.licence,
         reasoning: entry.reasoning,
         sha256: entry.sha256 ?? null,
+        source: entry.source,
       })),
     }),
   );

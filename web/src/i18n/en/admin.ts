@@ -137,6 +137,10 @@ export const admin = {
   'admin.models.pulled': 'Pulled',
   'admin.models.catalog': 'Catalogue',
   'admin.models.catalogDetails': 'Download {size} · needs about {ram} RAM · context {context} · {licence}',
+  'admin.models.contextUnknown': 'unknown',
+  'admin.models.licenceUnknown': 'licence: see the publisher',
+  'admin.models.fromOrganisation': 'Your organisation',
+  'admin.models.fromOrganisationHint': 'From MODEL_CATALOG_FILE: shown as your organisation wrote it',
   'admin.models.fromConfig': 'From MODEL_PATH',
   'admin.models.fromConfigHint':
     'Set in the server configuration (MODEL_PATH): it loads at every start and cannot be deleted here.',

@@ -138,6 +138,11 @@ export const admin = {
   'admin.models.pulled': 'Sudah diunduh',
   'admin.models.catalog': 'Katalog',
   'admin.models.catalogDetails': 'Unduhan {size} · butuh sekitar {ram} RAM · konteks {context} · {licence}',
+  'admin.models.contextUnknown': 'tidak diketahui',
+  'admin.models.licenceUnknown': 'lisensi: lihat penerbit',
+  'admin.models.fromOrganisation': 'Organisasi Anda',
+  'admin.models.fromOrganisationHint':
+    'Dari MODEL_CATALOG_FILE: ditampilkan seperti yang ditulis organisasi Anda',
   'admin.models.fromConfig': 'Dari MODEL_PATH',
   'admin.models.fromConfigHint':
     'Diatur di konfigurasi server (MODEL_PATH): dimuat setiap kali server mulai dan tidak bisa dihapus di sini.',

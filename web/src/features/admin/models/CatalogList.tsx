@@ -67,8 +67,10 @@ function CatalogItem(props: {
   const failed = !props.have && download?.status === 'failed' ? download : undefined;
   const running = download?.status === 'downloading';
   const percent = download ? percentOf(download.bytes_done, download.bytes_total) : null;
-  const description =
-    language === 'id' ? (catalogDescriptions[entry.name] ?? entry.description) : entry.description;
+  // Only built-in descriptions have translations: an organisation's entry of the same name is its own text.
+  const translated =
+    entry.source === 'builtin' && language === 'id' ? catalogDescriptions[entry.name] : undefined;
+  const description = translated ?? entry.description;
   return (
     <li className="card item" data-testid="catalog-entry">
       <div className="item-main">
@@ -77,16 +79,27 @@ function CatalogItem(props: {
           <span className="badge">
             {t(entry.kind === 'chat' ? 'admin.models.kindChat' : 'admin.models.kindEmbedding')}
           </span>
+          {entry.source === 'organisation' && (
+            <>
+              {' '}
+              <span className="badge" title={t('admin.models.fromOrganisationHint')}>
+                {t('admin.models.fromOrganisation')}
+              </span>
+            </>
+          )}
         </p>
         <p className="small" data-testid="catalog-description">
           {description}
         </p>
-        <p className="muted small">
+        <p className="muted small" data-testid="catalog-details">
           {t('admin.models.catalogDetails', {
             size: formatBytes(entry.size_bytes, locale),
             ram: formatBytes(entry.ram_estimate_mib * 1024 * 1024, locale),
-            context: formatNumber(entry.context_length, locale),
-            licence: entry.licence,
+            context:
+              entry.context_length === null
+                ? t('admin.models.contextUnknown')
+                : formatNumber(entry.context_length, locale),
+            licence: entry.licence ?? t('admin.models.licenceUnknown'),
           })}
         </p>
         {failed && (
