@@ -25,8 +25,19 @@ export interface StartOptions {
   readonly background?: boolean;
   /** Where startup warnings go. */
   readonly log?: (message: string) => void;
-  /** While no model is loaded, load the one the command line makes active (the server: `serve`). */
-  readonly followActiveModel?: boolean;
+  /**
+   * While no model is loaded, load the one the command line makes active (the server: `serve`),
+   * reporting through this log (the server's logger, so JSON logs carry it as an entry).
+   */
+  readonly followActiveModel?: ModelFollowLog;
+}
+
+/** Where the server reports a model it loaded (or failed to load) because the CLI made it active. */
+export interface ModelFollowLog {
+  /** A model was loaded. */
+  info(message: string): void;
+  /** The active model could not be loaded. */
+  error(message: string): void;
 }
 
 /** Opens the database, prepares secrets and the first admin, and loads the model: everything but HTTP. */
@@ -81,8 +92,11 @@ export async function startRuntime(config: Config, options: StartOptions = {}): 
       log: options.log,
     });
     // MODEL_PATH pins the model instead.
-    const follow = options.followActiveModel === true && options.loadModel !== false && !config.model.path;
-    const stopFollowing = follow ? followActiveModel(services, options.log) : () => undefined;
+    const follow = options.followActiveModel;
+    const stopFollowing =
+      follow && options.loadModel !== false && !config.model.path
+        ? followActiveModel(services, follow)
+        : () => undefined;
     return {
       services,
       admin,
@@ -111,13 +125,14 @@ const ACTIVE_MODEL_POLL_MS = 2000;
  * database (another process): an offline install needs no restart. One cheap query per tick, and
  * only while idle; state lives in the database, so every replica follows it alike.
  */
-function followActiveModel(services: Services, log?: (message: string) => void): () => void {
-  const say = log ?? ((message: string) => process.stdout.write(`${message}\n`));
+function followActiveModel(services: Services, log: ModelFollowLog): () => void {
   const timer = setInterval(() => {
     void services.modelRegistry.loadActiveIfIdle().then(
-      (name) => name && say(`Model ${name} loaded (made active from the command line)`),
+      (name) => name && log.info(`Model ${name} loaded (made active from the command line)`),
       (error: unknown) =>
-        say(`Could not load the active model: ${error instanceof Error ? error.message : String(error)}`),
+        log.error(
+          `Could not load the active model: ${error instanceof Error ? error.message : String(error)}`,
+        ),
     );
   }, ACTIVE_MODEL_POLL_MS);
   timer.unref();

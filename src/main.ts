@@ -11,8 +11,16 @@ import { VERSION } from './version.js';
 /** Loads config, starts services and HTTP, and shuts down gracefully on SIGINT/SIGTERM. */
 export async function main(): Promise<void> {
   const config = loadProcessConfig();
-  const runtime = await startRuntime(config, { followActiveModel: true });
+  // The model follower reports through the server's logger, which exists once the app is built.
+  const server: { log?: FastifyInstance['log'] } = {};
+  const runtime = await startRuntime(config, {
+    followActiveModel: {
+      info: (message) => (server.log ? server.log.info(message) : process.stdout.write(`${message}\n`)),
+      error: (message) => (server.log ? server.log.error(message) : process.stderr.write(`${message}\n`)),
+    },
+  });
   const app = await buildApp(runtime.services);
+  server.log = app.log;
   announceAdmin(runtime.admin, app.log);
   const engine = runtime.services.engine.status();
   if (runtime.modelError) app.log.error(runtime.modelError);
