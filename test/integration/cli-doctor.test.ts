@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -99,6 +100,27 @@ describe('doctor', () => {
     expect(notModel.stdout).toContain(`✗ error: Model file ${text} is not a readable GGUF`);
     expect(summary(notModel.stdout)).toMatch(/^1 error, /);
   }, 150_000);
+
+  it('calls a model file cut short, or the GGUF magic followed by noise, an error that blocks chat', async () => {
+    const cut = path.join(root, 'cut.gguf');
+    writeFileSync(cut, readFileSync(storiesModel()).subarray(0, 600_000));
+    const noise = path.join(root, 'noise.gguf');
+    writeFileSync(noise, Buffer.concat([Buffer.from('GGUF'), Buffer.alloc(4, 3), randomBytes(100_000)]));
+    const env = { MODEL_CONTEXT_LENGTH: '2048' };
+    const [cutShort, random] = await Promise.all([
+      cli({ ...env, DATA_DIR: dataDir('cut'), MODEL_PATH: cut }, 'doctor'),
+      cli({ ...env, DATA_DIR: dataDir('noise'), MODEL_PATH: noise }, 'doctor'),
+    ]);
+    expect(cutShort.code).toBe(1);
+    expect(cutShort.stdout).toContain(
+      `✗ error: Model ${cut} is incomplete or damaged: tensor blk.1.ffn_up.weight ends at byte 639840 but ` +
+        'the file has 600000 bytes (a copy cut short?): llama.cpp cannot load it.',
+    );
+    expect(cutShort.stdout).not.toContain('sha256 matches');
+    expect(summary(cutShort.stdout)).toMatch(/^1 error, .*chat cannot work until that error is fixed$/);
+    expect(random.code).toBe(1);
+    expect(random.stdout).toContain(`✗ error: Model ${noise} is incomplete or damaged: `);
+  }, 120_000);
 
   it('calls a database that does not open an error, without a crash', async () => {
     const dir = dataDir('broken-db');

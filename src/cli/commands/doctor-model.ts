@@ -4,7 +4,9 @@ import { createHash } from 'node:crypto';
 import { freemem, totalmem } from 'node:os';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import type { Config } from '../../config/config.js';
+import { checkGgufComplete } from '../../modules/models/gguf-completeness.js';
 import { llamaRuntime } from '../../providers/llm/local/llama-runtime.js';
+import { AppError } from '../../shared/errors.js';
 import { formatBytes } from '../cli-format.js';
 import type { RegisteredModel, Report } from './doctor-checks.js';
 
@@ -79,6 +81,8 @@ export async function checkModelFile(config: Config, model: ChosenModel, report:
   if (!existsSync(filePath)) return report('error', `Model file ${filePath} (${source}) does not exist`);
   if (!statSync(filePath).isFile()) return report('error', `Model ${filePath} (${source}) is not a file`);
   if (!readable(filePath)) return report('error', `Model file ${filePath} is not readable by this user`);
+  const incomplete = await incompleteGguf(filePath);
+  if (incomplete) return report('error', incomplete);
   const info = await readGgufFileInfo(filePath).catch((error: unknown) => error as Error);
   if (info instanceof Error)
     return report('error', `Model file ${filePath} is not a readable GGUF: ${info.message}`);
@@ -88,6 +92,23 @@ export async function checkModelFile(config: Config, model: ChosenModel, report:
   checkContextLength(config, metadata.context_length, report);
   checkMemory(config, size, metadata, report);
   await checkIntegrity(model, report);
+}
+
+/**
+ * Why llama.cpp would refuse a file whose header is a GGUF's (a copy cut short, damaged bytes), or
+ * undefined; a file without the magic is left to readGgufFileInfo's own message.
+ */
+async function incompleteGguf(filePath: string): Promise<string | undefined> {
+  try {
+    await checkGgufComplete(filePath);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof AppError) || error.details?.reason !== 'incomplete') return undefined;
+    return (
+      `Model ${error.message}: llama.cpp cannot load it. Copy it again, or pull it again with ` +
+      '`npx privatestack models pull <name> --force`'
+    );
+  }
 }
 
 /** A context window above the one the model was trained on gives degraded answers past that point. */

@@ -14,7 +14,7 @@ const NAME = /^[A-Za-z0-9._:-]{1,200}$/;
 const KINDS = ['chat', 'embedding'] as const;
 
 /** A bad file named on the command line is the caller's mistake: exit 2 with the reason. */
-const FILE_MISTAKES = new Set(['VALIDATION_ERROR', 'NOT_A_GGUF']);
+const FILE_MISTAKES = new Set(['VALIDATION_ERROR', 'NOT_A_GGUF', 'INTEGRITY_ERROR']);
 
 /** What the operator reads after a successful add: what happened and the next command to run. */
 export function addedMessage(result: {
@@ -74,6 +74,7 @@ export function registerModelsAddCommand(models: Command): void {
                 throw new UsageError(error.message);
               throw error;
             });
+          if (result.warning) process.stderr.write(`warning: ${file}: ${result.warning}\n`);
           process.stdout.write(
             addedMessage({
               name: result.model.name,

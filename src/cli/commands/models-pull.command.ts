@@ -13,6 +13,7 @@ import { usageExitCode } from './knowledge-cli.js';
 import { AppError } from '../../shared/errors.js';
 import { createByteProgressBar, formatBytes, formatTable } from '../cli-format.js';
 import { pullFailureMessage } from './models-pull-failure.js';
+import { verifyExistingDownload } from './models-pull-existing.js';
 
 /** A verified download, with the catalogue entry when it was pulled by name. */
 export interface PulledModel extends DownloadModelResult {
@@ -66,17 +67,18 @@ async function pull(nameOrUrl: string, flags: PullFlags, options: ModelsPullComm
   const target = withExpectedHash(resolvePullTarget(nameOrUrl, options.catalog()), flags.sha256);
   const destinationDir = options.modelsDir();
   const filePath = path.join(destinationDir, target.fileName);
-  if (existsSync(filePath) && !flags.force) {
-    process.stdout.write(`${filePath} is already downloaded; pass --force to download it again.\n`);
-    return;
-  }
-  const result = await downloadWithProgress(
-    target,
-    destinationDir,
-    pullSizeLimit(target, options.maxPullBytes()),
-  );
+  // A file already there counts only once verified: a copy cut short must never be reported as done.
+  const existing = existsSync(filePath) && !flags.force;
+  const result = existing
+    ? await verifyExistingDownload(filePath, target)
+    : await downloadWithProgress(target, destinationDir, pullSizeLimit(target, options.maxPullBytes()));
   if (!result) return;
-  process.stdout.write(`Saved ${result.filePath} (${formatBytes(result.sizeBytes)})\n`);
+  const size = formatBytes(result.sizeBytes);
+  process.stdout.write(
+    existing
+      ? `${filePath} is already downloaded (${size}); checked it instead of downloading again (--force downloads anyway)\n`
+      : `Saved ${result.filePath} (${size})\n`,
+  );
   const verdict = target.expectedSha256 ? 'verified' : 'recorded, no published hash to check against';
   process.stdout.write(`sha256 ${result.sha256} (${verdict})\n`);
   await options.onDownloaded?.({ ...result, entry: target.entry });

@@ -6,7 +6,8 @@ import { mayAlways, type Policy } from '../access/policy.js';
 import type { Principal } from '../auth/auth.service.js';
 import { notAGguf, startsWithGgufMagic } from './download-body-checks.js';
 import type { ModelCatalog } from './model-catalog.js';
-import { inspectLocalModel } from './local-model-file.js';
+import { checkGgufComplete } from './gguf-completeness.js';
+import { findCatalogLookalike, inspectLocalModel, lookalikeMessage } from './local-model-file.js';
 import { resolveImportPath } from './model-import-path.js';
 import {
   CONFIGURED_MODEL_ID,
@@ -173,7 +174,8 @@ export function createModelRegistry(dependencies: {
 
     /**
      * Registers an existing GGUF named through the API: only a regular file whose real path lies in
-     * MODELS_DIR or MODEL_IMPORT_DIRS, starting with the GGUF magic; its real path is what is stored.
+     * MODELS_DIR or MODEL_IMPORT_DIRS, holding a whole GGUF (no copy cut short); its real path is
+     * what is stored.
      */
     importFile: async (
       principal: Principal,
@@ -182,6 +184,8 @@ export function createModelRegistry(dependencies: {
       await policy.authorize(principal, 'model.register');
       const realPath = await resolveImportPath(input.filePath, importRoots);
       if (!(await startsWithGgufMagic(realPath))) throw notAGguf();
+      // The error names the path the caller sent, never the server's resolved one.
+      await checkGgufComplete(realPath, input.filePath);
       return register({ ...input, filePath: realPath });
     },
 
@@ -221,7 +225,9 @@ export function createModelRegistry(dependencies: {
     /**
      * Registers a GGUF already on this machine (the operator's offline install, any path): checked,
      * hashed, named after its catalogue entry when the hash matches one, made active when no chat
-     * model is. Returns the model and the catalogue entry it matched.
+     * model is; refused when it has a pinned catalogue file's name and size but not its hash (a damaged
+     * copy) and no --name. Returns the model, the catalogue entry it matched, and a warning when it
+     * resembles a catalogue file it is not.
      */
     addLocalFile: async (
       principal: Principal,
@@ -230,12 +236,25 @@ export function createModelRegistry(dependencies: {
       await policy.authorize(principal, 'model.register');
       const file = await inspectLocalModel(input.filePath);
       const entry = catalog.list().find((candidate) => candidate.sha256 === file.sha256);
+      const lookalike = entry
+        ? undefined
+        : findCatalogLookalike(catalog.list(), file, path.basename(input.filePath));
+      const warning = lookalike && lookalikeMessage(lookalike, file);
+      // Same name and size as a pinned release but other bytes: a damaged copy, unless the operator
+      // names it themselves (then it is knowingly another file).
+      if (lookalike?.sameName && lookalike.sameSize && input.name === undefined)
+        throw new AppError(
+          'INTEGRITY_ERROR',
+          `${input.filePath}: ${warning}. Copy it again (or run \`npx privatestack models pull ${lookalike.entry.name}\`); ` +
+            'to register this file anyway, give it a name of its own with --name',
+          { status: 422 },
+        );
       const name = input.name ?? entry?.name ?? nameFromFile(file.filePath);
       const kind = input.kind ?? entry?.kind ?? 'chat';
       await register({ name, filePath: file.filePath, sha256: file.sha256, kind });
       const activated = kind === 'chat' && (await models.findActive()) === undefined;
       if (activated) await models.activate((await requireModel(name)).id);
-      return { model: present(await requireModel(name)), entry, activated };
+      return { model: present(await requireModel(name)), entry, activated, warning };
     },
 
     /** Marks a model active without loading it (the CLI, while the server is stopped); used at next start. */
