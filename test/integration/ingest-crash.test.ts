@@ -145,5 +145,5 @@ describe('ingestion survives kill -9', () => {
     } finally {
       db.close();
     }
-  });
+  }, 180_000); // two real server starts and a kill -9: ~25 s alone, past 60 s on a loaded CI machine
 });
