@@ -246,3 +246,34 @@ describe('npx privatestack models pull when the file is already there (review fi
     expect(existsSync(cutFile)).toBe(true); // nothing the operator copied is deleted without --force
   }, 180_000);
 });
+
+describe('npx privatestack models add and use while MODEL_PATH is set (review)', () => {
+  it('say that MODEL_PATH decides what the server loads, instead of claiming the new model is active', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'privatestack-model-path-'));
+    const copy = path.join(dataDir, 'second.gguf');
+    copyFileSync(storiesModel(), copy);
+    const pinned = (...args: string[]) =>
+      run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+        env: {
+          ...process.env,
+          ...env,
+          DATA_DIR: dataDir,
+          MODEL_PATH: storiesModel(),
+          MODEL_CATALOG_FILE: '',
+        },
+        timeout: 60_000,
+      });
+    try {
+      const added = await pinned('models', 'add', copy);
+      expect(added.stdout).toContain(
+        `MODEL_PATH is set (${storiesModel()}): the server loads that file at every start, not second`,
+      );
+      expect(added.stdout).not.toContain('second is the active model');
+      const used = await pinned('models', 'use', 'second');
+      expect(used.stdout).toContain('MODEL_PATH is set');
+      expect(used.stdout).toContain('POST /api/v1/models/second/load');
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 180_000);
+});

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { AppError } from '../../shared/errors.js';
 import { formatBytes } from '../cli-format.js';
-import { CLI_OPERATOR, withRuntime } from '../cli-runtime.js';
+import { CLI_OPERATOR, cliConfig, withRuntime } from '../cli-runtime.js';
 import { exitTwoOnUsageErrors, UsageError, withUsageErrors } from './knowledge-cli.js';
 
 interface AddFlags {
@@ -16,6 +16,14 @@ const KINDS = ['chat', 'embedding'] as const;
 /** A bad file named on the command line is the caller's mistake: exit 2 with the reason. */
 const FILE_MISTAKES = new Set(['VALIDATION_ERROR', 'NOT_A_GGUF', 'INTEGRITY_ERROR']);
 
+/** Said instead of "X is the active model" while MODEL_PATH decides what the server loads. */
+export function modelPathNote(name: string, modelPath: string): string {
+  return (
+    `MODEL_PATH is set (${modelPath}): the server loads that file at every start, not ${name}. ` +
+    `Unset MODEL_PATH to run ${name}, or switch a running server: POST /api/v1/models/${name}/load`
+  );
+}
+
 /** What the operator reads after a successful add: what happened and the next command to run. */
 export function addedMessage(result: {
   name: string;
@@ -24,6 +32,8 @@ export function addedMessage(result: {
   catalogId?: string;
   activated: boolean;
   kind: string;
+  /** MODEL_PATH, when set: the server loads that file at every start, whatever is active. */
+  modelPath?: string;
 }): string {
   const verdict = result.catalogId
     ? `matches the catalogue's ${result.catalogId}`
@@ -32,7 +42,8 @@ export function addedMessage(result: {
     `Registered ${result.name} (${result.kind}, ${formatBytes(result.sizeBytes)})`,
     `sha256 ${result.sha256} (${verdict})`,
   ];
-  if (result.activated)
+  if (result.kind === 'chat' && result.modelPath) lines.push(modelPathNote(result.name, result.modelPath));
+  else if (result.activated)
     lines.push(
       `${result.name} is the active model: a running server loads it within seconds; otherwise the next start does.`,
     );
@@ -83,6 +94,7 @@ export function registerModelsAddCommand(models: Command): void {
               sha256: result.model.sha256 ?? '',
               catalogId: result.entry?.name,
               activated: result.activated,
+              modelPath: cliConfig().model.path,
             }),
           );
         });

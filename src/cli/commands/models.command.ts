@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { CLI_OPERATOR, cliConfig, printTable, withRuntime } from '../cli-runtime.js';
 import { configuredCatalog } from '../../modules/models/model-catalog.js';
-import { registerModelsAddCommand } from './models-add.command.js';
+import { modelPathNote, registerModelsAddCommand } from './models-add.command.js';
 import { registerModelsPullCommand } from './models-pull.command.js';
 import { registerModelsSynthCommand } from './models-synth.command.js';
 
@@ -45,10 +45,13 @@ export function registerModelsCommand(program: Command): Command {
         });
         const activate = kind === 'chat' && !(await services.modelRegistry.hasActive());
         if (activate) await services.modelRegistry.setActive(CLI_OPERATOR, name);
+        const modelPath = cliConfig().model.path;
         process.stdout.write(
-          activate
-            ? `registered as ${name}, the active model: a running server loads it within seconds; otherwise the next start does\n`
-            : `registered as ${name}; to chat with it: npx privatestack models use ${name} (the server's next start loads it)\n`,
+          kind === 'chat' && modelPath
+            ? `registered as ${name}. ${modelPathNote(name, modelPath)}\n`
+            : activate
+              ? `registered as ${name}, the active model: a running server loads it within seconds; otherwise the next start does\n`
+              : `registered as ${name}; to chat with it: npx privatestack models use ${name} (the server's next start loads it)\n`,
         );
       });
     },
@@ -64,7 +67,12 @@ export function registerModelsCommand(program: Command): Command {
     .action(async (name: string) => {
       await withRuntime(async ({ services }) => {
         const model = await services.modelRegistry.setActive(CLI_OPERATOR, name);
-        process.stdout.write(`${model.name} is now the active model\n`);
+        const modelPath = cliConfig().model.path;
+        process.stdout.write(
+          modelPath
+            ? `${model.name} is now the active model. ${modelPathNote(model.name, modelPath)}\n`
+            : `${model.name} is now the active model\n`,
+        );
       });
     });
 
