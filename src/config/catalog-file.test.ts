@@ -73,6 +73,7 @@ describe('MODEL_CATALOG_FILE', () => {
     ['an unknown field', { models: [{ ...good, url: 'http://x' }] }, /unknown field "url"/],
     ['a repeated id', { models: [good, good] }, /models\[1\]: id "acme-approved-chat" appears twice/],
     ['an inexact size', { models: [{ ...good, size_bytes: 1.5 }] }, /"size_bytes" must be the exact/],
+    ['the reserved id "config"', { models: [{ ...good, id: 'config' }] }, /"id" "config" is reserved/],
   ])('stops the start, naming the variable and the entry, for %s', (_label, content, expected) => {
     const message = problemsFor(content);
     expect(message).toContain('MODEL_CATALOG_FILE: ');

@@ -83,6 +83,8 @@ const KNOWN_FIELDS = new Set([
 function parseEntry(entry: Json): CatalogFileEntry {
   const unknown = Object.keys(entry).find((key) => !KNOWN_FIELDS.has(key));
   if (unknown !== undefined) throw new Error(`unknown field "${unknown}"`);
+  // "config" is the registry's id for the model MODEL_PATH names (modules/models/configured-model.ts).
+  if (entry.id === 'config') throw new Error('"id" "config" is reserved for the model MODEL_PATH names');
   const repository = field(entry, 'repository', nonEmptyText, 'a repository such as "owner/name"');
   if (!repository.split('/').every((part) => SEGMENT.test(part)) || repository.split('/').length !== 2)
     throw new Error('"repository" must be "owner/name" (letters, digits, . _ -)');

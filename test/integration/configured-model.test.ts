@@ -106,4 +106,15 @@ describe('the model MODEL_PATH names, in the registry', () => {
     }
     expect(existsSync(configuredFile)).toBe(true);
   });
+
+  it('keeps its id to itself: no registered model may be called "config"', async () => {
+    const before = (await models()).length;
+    await expect(
+      t.runtime.services.modelRegistry.register({ name: 'Config', filePath: otherFile }),
+    ).rejects.toMatchObject({ code: 'VALIDATION_ERROR', message: expect.stringContaining('reserved') });
+    const listed = await models();
+    expect(listed.filter((model) => model.name.toLowerCase() === 'config')).toEqual([]);
+    expect(listed.filter((model) => model.source === 'config')).toHaveLength(1);
+    expect((await models()).length).toBe(before);
+  });
 });

@@ -108,6 +108,9 @@ export function createModelRegistry(dependencies: {
     sha256?: string;
     kind?: 'chat' | 'embedding';
   }) => {
+    // The id of the model MODEL_PATH names is also found by name: a model called so would hide it.
+    if (input.name.toLowerCase() === CONFIGURED_MODEL_ID)
+      throw errors.validation(`"${CONFIGURED_MODEL_ID}" is reserved for the model MODEL_PATH names`, 'name');
     const filePath = path.resolve(input.filePath);
     if (!existsSync(filePath)) throw errors.validation(`No file at ${filePath}`, 'file_path');
     const row = await models.upsert({
