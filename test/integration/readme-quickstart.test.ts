@@ -183,7 +183,9 @@ function expectSignedInAndChatted(outputs: Record<string, string>, folder: strin
   expect(chat).toMatch(/event: done\n/);
   // The terminal chat answered the typed line with the same model.
   expect(chat).toContain(`model ${MODEL_ID}`);
-  expect(chat).toMatch(new RegExp(`model ${MODEL_ID}, context \\d+\\n[\\s\\S]*\\S[\\s\\S]* \\(\\d+ tokens\\)`));
+  expect(chat).toMatch(
+    new RegExp(`model ${MODEL_ID}, context \\d+\\n[\\s\\S]*\\S[\\s\\S]* \\(\\d+ tokens\\)`),
+  );
   // Piped, it is plain text: no terminal colour codes and no `> ` prompts in the output.
   expect(chat).not.toContain('\x1b[');
   expect(chat).not.toMatch(/^> /m);
