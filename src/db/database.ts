@@ -53,8 +53,35 @@ export async function openSqliteDatabase(filePath: string): Promise<DatabaseHand
   // Vector distance and quantisation functions (vec_distance_hamming, vec_quantize_binary, ...).
   loadSqliteVec(sqlite);
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
-  await migrate(db);
+  await withMigrationLock(filePath, () => migrate(db));
   return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/** How long a process waits for another one's migrations to finish. */
+const MIGRATION_LOCK_WAIT_MS = 120_000;
+
+/**
+ * Serialises migrations across processes: two CLI commands (or a CLI command and the server)
+ * started at once on a fresh folder would otherwise both create the tables, and one would fail
+ * with "table users already exists". Kysely's SQLite adapter takes no lock, and the migrations
+ * cannot share one write transaction (0007 turns foreign keys off, which SQLite ignores inside a
+ * transaction). The lock is a write transaction on a small sibling file, held while they run.
+ */
+async function withMigrationLock(filePath: string, run: () => Promise<void>): Promise<void> {
+  if (filePath === ':memory:') return run();
+  const lockPath = `${filePath}.migration-lock`;
+  if (!existsSync(lockPath)) writeFileSync(lockPath, '', { mode: 0o600, flag: 'a' });
+  const lock = new SQLite(lockPath, { timeout: MIGRATION_LOCK_WAIT_MS });
+  try {
+    lock.exec('BEGIN IMMEDIATE');
+    try {
+      await run();
+    } finally {
+      lock.exec('ROLLBACK');
+    }
+  } finally {
+    lock.close();
+  }
 }
 
 /** Applies every pending migration; throws with the failing migration's name. */

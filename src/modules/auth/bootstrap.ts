@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomSecret } from './tokens.js';
+import { AppError } from '../../shared/errors.js';
 import type { UsersService } from '../users/users.service.js';
 import type { UserRepository } from '../users/user.repository.js';
 
@@ -10,9 +11,18 @@ export function ensureJwtSecret(dataDir: string, configured: string | undefined)
   const file = path.join(dataDir, 'jwt-secret');
   if (existsSync(file)) return readFileSync(file, 'utf8').trim();
   mkdirSync(dataDir, { recursive: true });
-  const secret = randomSecret(48);
-  writeFileSync(file, `${secret}\n`, { mode: 0o600, flag: 'wx' });
-  return secret;
+  // Written whole under a private name, then linked into place: a process started at the same
+  // moment either wins the link or reads the winner's complete secret, never a half-written one.
+  const draft = `${file}.${process.pid}.${randomSecret(6)}`;
+  writeFileSync(draft, `${randomSecret(48)}\n`, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  } finally {
+    rmSync(draft, { force: true });
+  }
+  return readFileSync(file, 'utf8').trim();
 }
 
 /** The username of the first-run admin, whose generated password is kept in a file until changed. */
@@ -48,14 +58,22 @@ export async function ensureAdmin(options: {
     return { created: false };
   }
   const generated = options.password === undefined ? randomSecret(18) : undefined;
-  const user = await options.usersService.register({
-    email: options.email,
-    username: FIRST_ADMIN_USERNAME,
-    password: options.password ?? generated!,
-    role: 'admin',
-    display_name: 'Administrator',
-    must_change_password: generated !== undefined,
-  });
+  const user = await options.usersService
+    .register({
+      email: options.email,
+      username: FIRST_ADMIN_USERNAME,
+      password: options.password ?? generated!,
+      role: 'admin',
+      display_name: 'Administrator',
+      must_change_password: generated !== undefined,
+    })
+    .catch(async (error: unknown) => {
+      // Another process (a CLI command started with the server) created the admin first.
+      if (error instanceof AppError && error.code === 'CONFLICT' && (await options.users.hasAdmin()))
+        return undefined;
+      throw error;
+    });
+  if (!user) return { created: false };
   if (!generated) return { created: true, email: user.email };
   mkdirSync(options.dataDir, { recursive: true });
   const passwordFile = initialPasswordFile(options.dataDir);
