@@ -13,6 +13,7 @@ import * as personalWorkspaces from './migrations/0007-personal-workspaces.js';
 import * as refreshHistory from './migrations/0008-refresh-history.js';
 import * as downloadDismissal from './migrations/0009-download-dismissal.js';
 import * as downloadCatalogId from './migrations/0010-download-catalog-id.js';
+import * as conversationTree from './migrations/0011-conversation-tree.js';
 import type { Database } from './tables.js';
 
 /** Numbered migrations, applied in order at start. Add new ones here. */
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0008-refresh-history': refreshHistory,
   '0009-download-dismissal': downloadDismissal,
   '0010-download-catalog-id': downloadCatalogId,
+  '0011-conversation-tree': conversationTree,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

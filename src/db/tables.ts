@@ -71,6 +71,15 @@ export interface ConversationsTable {
   model: string | null;
   status: 'ACTIVE' | 'COMPLETED';
   message_count: number;
+  /** Knowledge setting (RagMode). */
+  rag_mode: 'off' | 'auto' | 'always';
+  /** JSON array of workspace ids the Knowledge setting searches, or null for all readable ones. */
+  rag_workspace_ids: string | null;
+  /** Advanced settings; null means the server's default. */
+  temperature: number | null;
+  max_tokens: number | null;
+  /** Last message of the branch the user sees; the model's history is the path to it. */
+  active_message_id: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -89,7 +98,21 @@ export interface MessagesTable {
   time_to_first_token_ms: number | null;
   model: string | null;
   sources: string | null;
+  /** The message before this one on its branch; null for a conversation's first message. */
+  parent_id: string | null;
+  /** How an answer ended: 'stop' | 'length' | 'abort' | 'error'; null for questions and old rows. */
+  finish_reason: string | null;
   created_at: string;
+}
+
+export interface MessageFeedbackTable {
+  id: string;
+  message_id: string;
+  user_id: string;
+  rating: 'up' | 'down';
+  comment: string | null;
+  created_at: string;
+  updated_at: string;
 }
 
 export interface ModelsTable {
@@ -241,6 +264,7 @@ export interface Database {
   prompts: PromptsTable;
   conversations: ConversationsTable;
   messages: MessagesTable;
+  message_feedback: MessageFeedbackTable;
   models: ModelsTable;
   model_downloads: ModelDownloadsTable;
   workspaces: WorkspacesTable;

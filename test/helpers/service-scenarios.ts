@@ -97,6 +97,11 @@ export function serviceScenarios(services: Services, admin: Principal, scratchDi
       model: null,
       status: 'ACTIVE',
       message_count: 0,
+      rag_mode: 'off',
+      rag_workspace_ids: null,
+      temperature: null,
+      max_tokens: null,
+      active_message_id: null,
       created_at: now,
       updated_at: now,
     });

@@ -69,6 +69,11 @@ export function createChatService(dependencies: {
       model: model.status().model?.id ?? null,
       status: 'ACTIVE',
       message_count: 0,
+      rag_mode: 'off',
+      rag_workspace_ids: null,
+      temperature: null,
+      max_tokens: null,
+      active_message_id: null,
       created_at: now,
       updated_at: now,
     };

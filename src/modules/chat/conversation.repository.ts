@@ -82,16 +82,32 @@ export function createConversationRepository(db: Kysely<Database>) {
         .orderBy('seq')
         .execute(),
 
-    /** Appends a message, numbering it atomically and touching the conversation. */
+    /**
+     * Appends a message, numbering it atomically and touching the conversation. Without a
+     * `parent_id` it follows the active branch's last message; it becomes the active message.
+     */
     appendMessage: (message: NewMessage) =>
       db.transaction().execute(async (trx) => {
+        const before = await trx
+          .selectFrom('conversations')
+          .select('active_message_id')
+          .where('id', '=', message.conversation_id)
+          .executeTakeFirstOrThrow();
         const counted = await trx
           .updateTable('conversations')
-          .set((eb) => ({ message_count: eb('message_count', '+', 1), updated_at: message.created_at }))
+          .set((eb) => ({
+            message_count: eb('message_count', '+', 1),
+            updated_at: message.created_at,
+            active_message_id: message.id,
+          }))
           .where('id', '=', message.conversation_id)
           .returning('message_count')
           .executeTakeFirstOrThrow();
-        const row = { ...message, seq: counted.message_count };
+        const row = {
+          ...message,
+          parent_id: message.parent_id ?? before.active_message_id,
+          seq: counted.message_count,
+        };
         await trx.insertInto('messages').values(row).execute();
         return row;
       }),
@@ -104,9 +120,15 @@ export function createConversationRepository(db: Kysely<Database>) {
           .where('conversation_id', '=', conversationId)
           .where('seq', '>', seq)
           .execute();
+        const last = await trx
+          .selectFrom('messages')
+          .select('id')
+          .where('conversation_id', '=', conversationId)
+          .where('seq', '=', seq)
+          .executeTakeFirst();
         await trx
           .updateTable('conversations')
-          .set({ message_count: seq, updated_at: now })
+          .set({ message_count: seq, updated_at: now, active_message_id: last?.id ?? null })
           .where('id', '=', conversationId)
           .execute();
       }),
@@ -133,6 +155,8 @@ export function newMessageRow(
     time_to_first_token_ms: null,
     model: null,
     sources: null,
+    parent_id: null,
+    finish_reason: null,
     created_at: createdAt,
   };
 }
